@@ -1,0 +1,77 @@
+# zhendi — build, run, test. `make run` and `make test` are the whole set-up.
+.DEFAULT_GOAL := build/zhendi
+.DELETE_ON_ERROR:
+
+CC      ?= cc
+PKGS    := libmicrohttpd sqlite3 jansson
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc -Ibuild/gen
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+B       ?= build
+
+SRC     := $(wildcard src/platform/*.c) $(wildcard src/modules/*/*.c) src/routes.c
+OBJ     := $(patsubst src/%.c,$(B)/obj/%.o,$(SRC)) $(B)/obj/gen/assets.o
+ASSETS  := $(sort $(wildcard static/*)) $(sort $(wildcard sql/*.sql)) $(sort $(wildcard po/*.po))
+UNIT    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
+
+DB      ?= zhendi.db
+LISTEN  ?= 127.0.0.1:8080
+DEMO_PW ?= zhendi-demo
+
+$(B)/zhendi: $(OBJ) $(B)/obj/main.o
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
+
+$(B)/obj/%.o: src/%.c $(wildcard src/*.h src/platform/*.h src/modules/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(B)/obj/gen/assets.o: $(B)/gen/assets.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Wno-overlength-strings -c -o $@ $<
+
+# The embed tool is built without sanitizers: it only runs at build time.
+build/embed: tools/embed.c
+	@mkdir -p build
+	cc -O1 -std=c11 -Wall -Wextra -Werror -o $@ $<
+
+$(B)/gen/assets.c: build/embed $(ASSETS)
+	@mkdir -p $(dir $@)
+	build/embed $@ $(ASSETS)
+
+$(B)/tests/%: tests/unit/%.c $(OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka $(LDFLAGS)
+
+.PHONY: deps run test test-unit test-http test-browser test-asan clean screenshot
+deps:
+	@scripts/deps.sh
+
+run: deps $(B)/zhendi
+	@$(B)/zhendi init --db $(DB) --demo --demo-password $(DEMO_PW)
+	@echo ""
+	@echo "  zhendi is starting on http://$(LISTEN)  (Ctrl-C stops it)"
+	@echo "  Demo logins: see 'Demo users' in README.md; password: $(DEMO_PW)"
+	@echo ""
+	@exec $(B)/zhendi serve --db $(DB) --listen $(LISTEN)
+
+test-unit: $(UNIT)
+	@set -e; for t in $(UNIT); do echo "== $$t"; $$t; done
+
+test-http: $(B)/zhendi
+	ZHENDI_BIN=$(B)/zhendi node --test --test-reporter=spec tests/http/
+
+test-browser: $(B)/zhendi
+	ZHENDI_BIN=$(B)/zhendi node --test --test-reporter=spec tests/browser/
+
+test: deps
+	@$(MAKE) --no-print-directory test-unit test-http test-browser
+
+# The same suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-asan: deps
+	@$(MAKE) --no-print-directory B=build-asan CC=clang-14 \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  LDFLAGS="-fsanitize=address,undefined" test-unit test-http
+
+clean:
+	rm -rf build build-asan

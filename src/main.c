@@ -1,0 +1,293 @@
+/*
+** main.c — the zhendi command: a table of subcommands, each with --help.
+*/
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "modules/demo/demo.h"
+#include "platform/assets.h"
+#include "platform/http.h"
+#include "platform/log.h"
+#include "platform/migrate.h"
+#include "routes.h"
+
+#ifndef ZD_VERSION
+#define ZD_VERSION "0.1.0"
+#endif
+
+typedef struct cmd {
+  const char *name;
+  int (*run)(int argc, char **argv);
+  const char *usage;
+  const char *help;
+} cmd;
+
+static const cmd *find_cmd(const char *name);
+
+static int usage_error(const char *name, const char *msg) {
+  const cmd *c = find_cmd(name);
+  fprintf(stderr, "zhendi %s: %s\nusage: zhendi %s\n", name, msg, c ? c->usage : "");
+  return 2;
+}
+
+static int want_help(int argc, char **argv) {
+  for (int i = 1; i < argc; i++)
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return 1;
+  return 0;
+}
+
+static int print_help(const char *name) {
+  const cmd *c = find_cmd(name);
+  printf("usage: zhendi %s\n\n%s", c->usage, c->help);
+  return 0;
+}
+
+static int open_db(const zd_config *cfg, int readers, int readonly, db **d) {
+  zd_error e = {0, ""};
+  db_options o = {readers, cfg->sync_full, readonly};
+  if (readonly && access(cfg->db, F_OK) != 0) {
+    fprintf(stderr, "zhendi: no database at %s\n", cfg->db);
+    return 1;
+  }
+  if (db_open(cfg->db, &o, d, &e)) {
+    fprintf(stderr, "zhendi: %s\n", e.msg);
+    return 1;
+  }
+  return 0;
+}
+
+static int migrate_or_fail(db *d) {
+  zd_error e = {0, ""};
+  int applied = 0;
+  if (migrate_up(d, &applied, &e)) {
+    fprintf(stderr, "zhendi: %s\n", e.msg);
+    return 1;
+  }
+  if (applied) log_msg(LOG_INFO, "applied %d migration(s); schema version %d", applied, migrate_latest());
+  return 0;
+}
+
+/* Common options: returns 0, or the exit code of a usage error. */
+enum { OPT_DB = 1000, OPT_LISTEN, OPT_DATA, OPT_WORKERS, OPT_DEMO, OPT_DEMO_PW, OPT_SYNC, OPT_QUIET, OPT_MAXBODY };
+
+static int parse_opts(const char *name, int argc, char **argv, zd_config *cfg, const struct option *allowed,
+                      int *demo, const char **demo_pw, int *first_arg) {
+  optind = 1;
+  opterr = 0;
+  int ch;
+  while ((ch = getopt_long(argc, argv, "", allowed, NULL)) != -1) {
+    switch (ch) {
+      case OPT_DB: cfg->db = optarg; break;
+      case OPT_LISTEN: cfg->listen = optarg; break;
+      case OPT_DATA: cfg->data_dir = optarg; break;
+      case OPT_WORKERS: cfg->workers = atoi(optarg); if (cfg->workers < 1 || cfg->workers > 64) return usage_error(name, "--workers takes 1..64"); break;
+      case OPT_MAXBODY: cfg->max_body = (size_t)strtoull(optarg, NULL, 10); if (cfg->max_body < 1024) return usage_error(name, "--max-body must be at least 1024"); break;
+      case OPT_DEMO: if (demo) *demo = 1; break;
+      case OPT_DEMO_PW: if (demo_pw) *demo_pw = optarg; break;
+      case OPT_SYNC:
+        if (strcmp(optarg, "full") == 0) cfg->sync_full = 1;
+        else if (strcmp(optarg, "normal") == 0) cfg->sync_full = 0;
+        else return usage_error(name, "--sync takes normal or full");
+        break;
+      case OPT_QUIET: cfg->quiet = 1; break;
+      default: {
+        char msg[128];
+        snprintf(msg, sizeof msg, "unknown or incomplete option '%s'", argv[optind - 1]);
+        return usage_error(name, msg);
+      }
+    }
+  }
+  *first_arg = optind;
+  return 0;
+}
+
+#define O_DB {"db", required_argument, NULL, OPT_DB}
+#define O_SYNC {"sync", required_argument, NULL, OPT_SYNC}
+#define O_END {NULL, 0, NULL, 0}
+
+static int cmd_serve(int argc, char **argv) {
+  if (want_help(argc, argv)) return print_help("serve");
+  zd_config cfg;
+  config_defaults(&cfg);
+  static const struct option opts[] = {O_DB, {"listen", required_argument, NULL, OPT_LISTEN},
+                                       {"data", required_argument, NULL, OPT_DATA},
+                                       {"workers", required_argument, NULL, OPT_WORKERS},
+                                       {"max-body", required_argument, NULL, OPT_MAXBODY},
+                                       {"quiet", no_argument, NULL, OPT_QUIET}, O_SYNC, O_END};
+  int first, rc = parse_opts("serve", argc, argv, &cfg, opts, NULL, NULL, &first);
+  if (rc) return rc;
+  if (first < argc) return usage_error("serve", "unexpected argument");
+  db *d = NULL;
+  if (open_db(&cfg, cfg.workers, 0, &d)) return 1;
+  if (migrate_or_fail(d)) { db_close(d); return 1; }
+  const zd_asset *po = asset_find("po/zh_CN.po");
+  int bad = 0;
+  i18n *cat = po ? i18n_parse(po->data, po->len, &bad) : NULL;
+  metrics *m = metrics_new(zd_nroutes);
+  const char **names = calloc(zd_nroutes, sizeof *names);
+  char *labels = calloc(zd_nroutes, 96);
+  if (!cat || !m || !names || !labels) {
+    fprintf(stderr, "zhendi: out of memory at startup\n");
+    return 1;
+  }
+  for (size_t i = 0; i < zd_nroutes; i++) {
+    char *l = labels + i * 96;
+    if (zd_routes[i].name) snprintf(l, 96, "%s", zd_routes[i].name);
+    else snprintf(l, 96, "%s %s", zd_routes[i].method, zd_routes[i].pattern);
+    names[i] = l;
+  }
+  if (bad) log_msg(LOG_WARN, "message catalogue: %d malformed entries skipped", bad);
+  app a = {&cfg, d, cat, m, zd_routes, zd_nroutes, names};
+  rc = http_serve(&a);
+  db_close(d);
+  i18n_free(cat);
+  metrics_free(m);
+  free(names);
+  free(labels);
+  return rc;
+}
+
+static int cmd_init(int argc, char **argv) {
+  if (want_help(argc, argv)) return print_help("init");
+  zd_config cfg;
+  config_defaults(&cfg);
+  int demo = 0;
+  const char *pw = "zhendi-demo";
+  static const struct option opts[] = {O_DB, {"demo", no_argument, NULL, OPT_DEMO},
+                                       {"demo-password", required_argument, NULL, OPT_DEMO_PW}, O_END};
+  int first, rc = parse_opts("init", argc, argv, &cfg, opts, &demo, &pw, &first);
+  if (rc) return rc;
+  if (first < argc) return usage_error("init", "unexpected argument");
+  if (demo && strlen(pw) < 8) return usage_error("init", "--demo-password must be at least 8 characters");
+  db *d = NULL;
+  if (open_db(&cfg, 1, 0, &d)) return 1;
+  if (migrate_or_fail(d)) { db_close(d); return 1; }
+  zd_error e = {0, ""};
+  if (demo) {
+    rc = demo_load(d, pw, &e);
+    if (rc == ZD_ECONFLICT) {
+      printf("%s already holds data; demo data not loaded again.\n", cfg.db);
+      rc = 0;
+    } else if (rc) {
+      fprintf(stderr, "zhendi init: %s\n", e.msg);
+      db_close(d);
+      return 1;
+    } else {
+      printf("Loaded the demo township 站儿巷镇 (两当县) with 8 villages into %s.\n", cfg.db);
+    }
+  } else {
+    printf("Database %s is ready (schema version %d).\n", cfg.db, migrate_latest());
+  }
+  db_close(d);
+  return rc;
+}
+
+static int cmd_migrate(int argc, char **argv) {
+  if (want_help(argc, argv)) return print_help("migrate");
+  zd_config cfg;
+  config_defaults(&cfg);
+  static const struct option opts[] = {O_DB, O_END};
+  int first, rc = parse_opts("migrate", argc, argv, &cfg, opts, NULL, NULL, &first);
+  if (rc) return rc;
+  if (first < argc) return usage_error("migrate", "unexpected argument");
+  db *d = NULL;
+  if (open_db(&cfg, 1, 0, &d)) return 1;
+  zd_error e = {0, ""};
+  int applied = 0;
+  rc = migrate_up(d, &applied, &e);
+  if (rc) fprintf(stderr, "zhendi migrate: %s\n", e.msg);
+  else printf("%d migration(s) applied; schema version %d.\n", applied, migrate_latest());
+  db_close(d);
+  return rc ? 1 : 0;
+}
+
+static int cmd_backup(int argc, char **argv) {
+  if (want_help(argc, argv)) return print_help("backup");
+  zd_config cfg;
+  config_defaults(&cfg);
+  static const struct option opts[] = {O_DB, O_END};
+  int first, rc = parse_opts("backup", argc, argv, &cfg, opts, NULL, NULL, &first);
+  if (rc) return rc;
+  if (first != argc - 1) return usage_error("backup", "expected one destination file");
+  const char *dest = argv[first];
+  if (access(dest, F_OK) == 0) {
+    fprintf(stderr, "zhendi backup: %s already exists; choose a new file\n", dest);
+    return 1;
+  }
+  db *d = NULL;
+  if (open_db(&cfg, 1, 1, &d)) return 1;
+  zd_error e = {0, ""};
+  rc = db_backup(d, dest, &e);
+  db_close(d);
+  if (rc) {
+    fprintf(stderr, "zhendi backup: %s\n", e.msg);
+    unlink(dest);
+    return 1;
+  }
+  printf("Backed up %s to %s.\n", cfg.db, dest);
+  return 0;
+}
+
+static int cmd_version(int argc, char **argv) {
+  if (want_help(argc, argv)) return print_help("version");
+  (void)argc; (void)argv;
+  printf("zhendi %s (schema %d)\n", ZD_VERSION, migrate_latest());
+  return 0;
+}
+
+static const cmd cmds[] = {
+  {"serve", cmd_serve, "serve [--db PATH] [--listen ADDR:PORT] [--data DIR] [--workers N] [--sync normal|full] [--max-body BYTES] [--quiet]",
+   "Serve the web pages and the API until SIGINT or SIGTERM, then finish in-flight\n"
+   "requests and close the database cleanly. Pending migrations are applied first;\n"
+   "a database newer than this program is refused.\n\n"
+   "  --db PATH          database file (default " ZD_DEFAULT_DB ")\n"
+   "  --listen ADDR:PORT address to listen on (default " ZD_DEFAULT_LISTEN "; port 0 picks a free one)\n"
+   "  --data DIR         directory for uploaded files (default zhendi-data)\n"
+   "  --workers N        HTTP worker threads and database readers (default: number of cores)\n"
+   "  --sync MODE        SQLite durability: normal (default; survives a crash of zhendi)\n"
+   "                     or full (also survives power loss; slower commits)\n"
+   "  --max-body BYTES   largest request body accepted (default 1048576)\n"
+   "  --quiet            no access log\n"},
+  {"init", cmd_init, "init [--db PATH] [--demo] [--demo-password PW]",
+   "Create the database (or bring it to the current schema).\n\n"
+   "  --db PATH             database file (default " ZD_DEFAULT_DB ")\n"
+   "  --demo                load the demo township 站儿巷镇 of 两当县 with its villages\n"
+   "  --demo-password PW    password of the demo users (default zhendi-demo)\n"},
+  {"migrate", cmd_migrate, "migrate [--db PATH]",
+   "Apply pending schema migrations, each in its own transaction.\n\n"
+   "  --db PATH   database file (default " ZD_DEFAULT_DB ")\n"},
+  {"backup", cmd_backup, "backup [--db PATH] DEST",
+   "Copy the live database to DEST (a new file) while zhendi keeps serving.\n\n"
+   "  --db PATH   database file (default " ZD_DEFAULT_DB ")\n"},
+  {"version", cmd_version, "version", "Print the program version and the schema version it carries.\n"},
+};
+
+static const cmd *find_cmd(const char *name) {
+  for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+    if (strcmp(cmds[i].name, name) == 0) return &cmds[i];
+  return NULL;
+}
+
+static void main_usage(FILE *f) {
+  fprintf(f, "zhendi %s — village Party-Mass Service Centers (党群服务中心)\n\nusage: zhendi COMMAND [OPTIONS]\n\n",
+          ZD_VERSION);
+  for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) fprintf(f, "  %s\n", cmds[i].usage);
+  fprintf(f, "\nzhendi COMMAND --help tells more.\n");
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+    main_usage(argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  if (strcmp(argv[1], "--version") == 0) return cmd_version(1, argv);
+  const cmd *c = find_cmd(argv[1]);
+  if (!c) {
+    fprintf(stderr, "zhendi: unknown command '%s'\n\n", argv[1]);
+    main_usage(stderr);
+    return 2;
+  }
+  return c->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,13 @@
+/*
+** auth_hook.h — the permission check every route passes through before its
+** handler runs. Deny by default: a route that needs anything but PERM_PUBLIC
+** is refused until the caller is identified with that permission.
+*/
+#ifndef ZD_AUTH_HOOK_H
+#define ZD_AUTH_HOOK_H
+#include "req.h"
+#include "route.h"
+
+int auth_check(req *r, perm p);
+
+#endif

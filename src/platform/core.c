@@ -1,0 +1,56 @@
+/* core.c — see core.h. */
+#include "core.h"
+#include <stdio.h>
+#include <string.h>
+#include "assets.h"
+#include "resp.h"
+
+int core_healthz(req *r) {
+  long long one = 0;
+  zd_error e = {0, ""};
+  int rc = db_scalar_int(req_db(r), &e, &one, 0, "SELECT 1", "");
+  if (rc || one != 1) return zd_fail(&r->err, ZD_EUNAVAIL, "database not answering: %s", e.msg);
+  return resp_json(r, 200, json_pack("{s:s, s:s}", "status", "ok", "db", db_engine_name(r->app->db)));
+}
+
+int core_metrics(req *r) {
+  buf b = BUF_INIT;
+  metrics_render(r->app->metrics, r->app->route_names, &b);
+  resp_text(r, 200, "text/plain; version=0.0.4; charset=utf-8", &b);
+  return ZD_OK;
+}
+
+int core_static(req *r) {
+  const char *file = req_param(r, "file");
+  char path[128];
+  if (!file || snprintf(path, sizeof path, "static/%s", file) >= (int)sizeof path)
+    return zd_fail(&r->err, ZD_ENOTFOUND, "No such file.");
+  const zd_asset *a = asset_find(path);
+  const char *mime = asset_mime(path);
+  if (!a || !mime) return zd_fail(&r->err, ZD_ENOTFOUND, "No such file.");
+  resp_header(r, "ETag", a->etag);
+  resp_header(r, "Cache-Control", "public, max-age=86400");
+  const char *inm = req_header(r, "If-None-Match");
+  if (inm && strstr(inm, a->etag)) {
+    r->status = 304;
+    return ZD_OK;
+  }
+  r->status = 200;
+  r->ctype = mime;
+  r->static_data = a->data;
+  r->static_len = a->len;
+  return ZD_OK;
+}
+
+int core_lang(req *r) {
+  int l = i18n_lang_parse(req_param(r, "lang"));
+  if (l < 0) return zd_fail(&r->err, ZD_ENOTFOUND, "Unknown language.");
+  const char *next = req_query(r, "next");
+  if (!local_path_valid(next)) next = "/";
+  char cookie[96];
+  snprintf(cookie, sizeof cookie, "lang=%s; Path=/; Max-Age=31536000; SameSite=Lax",
+           l == LANG_EN ? "en" : "zh");
+  resp_header(r, "Set-Cookie", cookie);
+  resp_redirect(r, 303, next);
+  return ZD_OK;
+}

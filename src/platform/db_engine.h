@@ -1,0 +1,32 @@
+/*
+** db_engine.h — what an engine implements. Only db.c and the engines include it.
+*/
+#ifndef ZD_DB_ENGINE_H
+#define ZD_DB_ENGINE_H
+#include "db.h"
+
+typedef struct db_engine {
+  const char *name;
+  /* Open one connection; writer!=0 for the read-write one. */
+  void *(*connect)(const char *target, int writer, const db_options *opt, zd_error *e);
+  void (*disconnect)(void *conn);
+  int (*exec)(void *conn, const char *sql, zd_error *e);
+  void *(*prepare)(void *conn, const char *sql, zd_error *e);
+  void (*finalize)(void *stmt);
+  int (*bind_int)(void *stmt, int idx, long long v);
+  int (*bind_text)(void *stmt, int idx, const char *v);
+  int (*bind_null)(void *stmt, int idx);
+  int (*bind_double)(void *stmt, int idx, double v);
+  int (*step)(void *stmt, zd_error *e);
+  long long (*col_int)(void *stmt, int col);
+  double (*col_double)(void *stmt, int col);
+  const char *(*col_text)(void *stmt, int col);
+  int (*col_null)(void *stmt, int col);
+  void (*reset)(void *stmt);
+  const char *begin_sql;
+  int (*backup)(void *conn, const char *dest, zd_error *e);
+} db_engine;
+
+extern const db_engine db_engine_sqlite;
+
+#endif

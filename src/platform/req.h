@@ -1,0 +1,52 @@
+/*
+** req.h — one HTTP request as a handler sees it, and the response it builds.
+**
+** A handler is `int fn(req *r)`: it reads parameters, does its work, and
+** either fills the response (resp_* in resp.h) and returns ZD_OK, or returns
+** a ZD_E* code with a message in r->err (zd_fail(&r->err, ...)), which the one
+** error renderer (resp_error) turns into a page or the API's JSON error.
+*/
+#ifndef ZD_REQ_H
+#define ZD_REQ_H
+#include "app.h"
+#include "buf.h"
+#include "err.h"
+#include "text.h"
+
+typedef struct req {
+  const app *app;
+  void *conn;            /* struct MHD_Connection * */
+  const char *method;
+  const char *path;
+  int lang;              /* LANG_ZH / LANG_EN */
+  int is_api;            /* answers in JSON (/api/, /open311/, /healthz, /metrics) */
+  kvlist query;          /* query-string parameters (validated UTF-8) */
+  kvlist params;         /* route captures */
+  kvlist form;           /* urlencoded body parameters, parsed on demand */
+  int form_parsed;
+  buf body;              /* raw request body */
+  zd_error err;
+  db_conn *rd;           /* read connection, acquired on first use */
+
+  /* response */
+  int status;
+  buf out;
+  const char *ctype;
+  const char *static_data; size_t static_len; /* persistent body (embedded assets) */
+  kvlist headers;        /* extra response headers */
+} req;
+
+const char *req_header(req *r, const char *name);
+const char *req_cookie(req *r, const char *name);
+const char *req_query(req *r, const char *name);
+const char *req_param(req *r, const char *name);
+/* Form field of an application/x-www-form-urlencoded body; NULL if absent.
+** A malformed body makes every lookup NULL and sets r->err (ZD_EINVAL). */
+const char *req_form(req *r, const char *name);
+int req_form_ok(req *r);
+/* The read connection for this request (released when the request ends). */
+db_conn *req_db(req *r);
+/* Translate a UI string into the request's language. */
+const char *T(req *r, const char *msgid);
+
+#endif

@@ -1,0 +1,38 @@
+/*
+** route.h — the route table: method + path pattern -> handler, with the
+** permission each route needs. Patterns are literal segments and {name}
+** captures ("/v/{code}"); a capture matches one non-empty segment.
+*/
+#ifndef ZD_ROUTE_H
+#define ZD_ROUTE_H
+#include <stddef.h>
+#include "text.h"
+
+struct req;
+typedef int (*handler_fn)(struct req *r);
+
+/* Permissions. PERM_PUBLIC needs nothing; everything else needs a login with
+** that permission in scope (identity module). Unknown => denied. */
+typedef enum perm {
+  PERM_PUBLIC = 0,
+  PERM_LOGIN,      /* any logged-in user */
+} perm;
+
+typedef struct route {
+  const char *method;   /* "GET", "POST", ... (HEAD is served by GET) */
+  const char *pattern;
+  perm perm;
+  handler_fn fn;
+  const char *name;     /* metrics label; defaults to "METHOD pattern" */
+} route;
+
+enum { ROUTE_NONE = -1, ROUTE_BAD_METHOD = -2 };
+
+/* Find the route for method+path. Returns its index, ROUTE_NONE when no
+** pattern matches the path, ROUTE_BAD_METHOD when one matches with another
+** method (then *allow lists the methods, comma-separated, in allow[allow_len]).
+** Captures are appended to params. */
+int route_match(const route *tab, size_t n, const char *method, const char *path, kvlist *params,
+                char *allow, size_t allow_len);
+
+#endif
