@@ -3,7 +3,7 @@
 .DELETE_ON_ERROR:
 
 CC      ?= cc
-PKGS    := libmicrohttpd sqlite3 jansson
+PKGS    := libmicrohttpd sqlite3 jansson libsodium
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc -Ibuild/gen
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -69,7 +69,7 @@ test: deps
 
 # The same suite under AddressSanitizer + UndefinedBehaviorSanitizer.
 test-asan: deps
-	@$(MAKE) --no-print-directory B=build-asan CC=clang-14 \
+	@$(MAKE) --no-print-directory B=build-asan CC=gcc \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" test-unit test-http
 

@@ -5,8 +5,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <semaphore.h>
+#include <sodium.h>
+#include <termios.h>
+#include "modules/audit/audit.h"
 #include "modules/demo/demo.h"
+#include "modules/identity/identity.h"
+#include "modules/org/org.h"
 #include "platform/assets.h"
 #include "platform/http.h"
 #include "platform/log.h"
@@ -70,10 +77,16 @@ static int migrate_or_fail(db *d) {
 }
 
 /* Common options: returns 0, or the exit code of a usage error. */
-enum { OPT_DB = 1000, OPT_LISTEN, OPT_DATA, OPT_WORKERS, OPT_DEMO, OPT_DEMO_PW, OPT_SYNC, OPT_QUIET, OPT_MAXBODY };
+enum { OPT_DB = 1000, OPT_LISTEN, OPT_DATA, OPT_WORKERS, OPT_DEMO, OPT_DEMO_PW, OPT_SYNC, OPT_QUIET, OPT_MAXBODY,
+       OPT_LOGIN, OPT_ROLE, OPT_SCOPE, OPT_NAME, OPT_LABEL };
 
-static int parse_opts(const char *name, int argc, char **argv, zd_config *cfg, const struct option *allowed,
-                      int *demo, const char **demo_pw, int *first_arg) {
+/* Values of the user/token options (only those subcommands take them). */
+typedef struct extra_opts {
+  const char *login, *role, *scope, *name, *label;
+} extra_opts;
+
+static int parse_opts_x(const char *name, int argc, char **argv, zd_config *cfg, const struct option *allowed,
+                        int *demo, const char **demo_pw, int *first_arg, extra_opts *x) {
   optind = 1;
   opterr = 0;
   int ch;
@@ -92,6 +105,11 @@ static int parse_opts(const char *name, int argc, char **argv, zd_config *cfg, c
         else return usage_error(name, "--sync takes normal or full");
         break;
       case OPT_QUIET: cfg->quiet = 1; break;
+      case OPT_LOGIN: if (x) x->login = optarg; break;
+      case OPT_ROLE: if (x) x->role = optarg; break;
+      case OPT_SCOPE: if (x) x->scope = optarg; break;
+      case OPT_NAME: if (x) x->name = optarg; break;
+      case OPT_LABEL: if (x) x->label = optarg; break;
       default: {
         char msg[128];
         snprintf(msg, sizeof msg, "unknown or incomplete option '%s'", argv[optind - 1]);
@@ -101,6 +119,11 @@ static int parse_opts(const char *name, int argc, char **argv, zd_config *cfg, c
   }
   *first_arg = optind;
   return 0;
+}
+
+static int parse_opts(const char *name, int argc, char **argv, zd_config *cfg, const struct option *allowed,
+                      int *demo, const char **demo_pw, int *first_arg) {
+  return parse_opts_x(name, argc, argv, cfg, allowed, demo, demo_pw, first_arg, NULL);
 }
 
 #define O_DB {"db", required_argument, NULL, OPT_DB}
@@ -139,14 +162,44 @@ static int cmd_serve(int argc, char **argv) {
     names[i] = l;
   }
   if (bad) log_msg(LOG_WARN, "message catalogue: %d malformed entries skipped", bad);
-  app a = {&cfg, d, cat, m, zd_routes, zd_nroutes, names};
+  sem_t hash_slots;
+  sem_init(&hash_slots, 0, 2); /* at most two Argon2id hashes at once (19 MiB each) */
+  ratelimit *limits = rl_new(4096);
+  if (!limits) { fprintf(stderr, "zhendi: out of memory at startup\n"); return 1; }
+  app a = {&cfg, d, cat, m, zd_routes, zd_nroutes, names, limits, &hash_slots};
   rc = http_serve(&a);
+  rl_free(limits);
+  sem_destroy(&hash_slots);
   db_close(d);
   i18n_free(cat);
   metrics_free(m);
   free(names);
   free(labels);
   return rc;
+}
+
+/* With no user yet, print a one-time link that creates the county and its first admin. */
+static int first_run_link(db *d) {
+  db_conn *w = db_writer(d);
+  zd_error e = {0, ""};
+  long long n = 0;
+  int rc = ident_user_count(w, &n, &e);
+  if (!rc && n == 0) {
+    char tok[64], h[65];
+    ident_random_token(tok, sizeof tok);
+    ident_token_hash(tok, h);
+    rc = db_begin(w, &e);
+    if (!rc) rc = db_run(w, &e, "DELETE FROM setup_token", "");
+    if (!rc) rc = db_run(w, &e, "INSERT INTO setup_token(token_hash, created_at) VALUES(?, ?)", "si", h, (long long)time(NULL));
+    if (!rc) rc = db_commit(w, &e);
+    if (!rc)
+      printf("No administrator yet. Start the server (zhendi serve) and open, once:\n"
+             "  http://127.0.0.1:8080/setup?token=%s\n"
+             "or create one here: zhendi user add --login NAME --role county-admin --scope CODE\n", tok);
+  }
+  db_release(w);
+  if (rc) fprintf(stderr, "zhendi init: %s\n", e.msg);
+  return rc ? 1 : 0;
 }
 
 static int cmd_init(int argc, char **argv) {
@@ -176,9 +229,14 @@ static int cmd_init(int argc, char **argv) {
       return 1;
     } else {
       printf("Loaded the demo township 站儿巷镇 (两当县) with 8 villages into %s.\n", cfg.db);
+      printf("Demo logins (password: %s):\n", pw);
+      for (size_t i = 0; i < demo_user_count; i++)
+        printf("  %-18s %-15s at %-14s %s\n", demo_users[i].login, demo_users[i].role, demo_users[i].scope,
+               demo_users[i].display);
     }
   } else {
     printf("Database %s is ready (schema version %d).\n", cfg.db, migrate_latest());
+    rc = first_run_link(d);
   }
   db_close(d);
   return rc;
@@ -230,6 +288,130 @@ static int cmd_backup(int argc, char **argv) {
   return 0;
 }
 
+/* Read one line (a password) from stdin; no echo when it is a terminal. */
+static int read_secret(const char *prompt, char *out, size_t n) {
+  int tty = isatty(STDIN_FILENO);
+  struct termios old, quiet;
+  if (tty) {
+    fprintf(stderr, "%s", prompt);
+    tcgetattr(STDIN_FILENO, &old);
+    quiet = old;
+    quiet.c_lflag &= ~(tcflag_t)ECHO;
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  char *got = fgets(out, (int)n, stdin);
+  if (tty) { tcsetattr(STDIN_FILENO, TCSANOW, &old); fprintf(stderr, "\n"); }
+  if (!got) return -1;
+  out[strcspn(out, "\r\n")] = 0;
+  return 0;
+}
+
+static int cmd_user(int argc, char **argv) {
+  if (want_help(argc, argv) || argc < 2 || strcmp(argv[1], "add") != 0) {
+    if (!want_help(argc, argv)) return usage_error("user", "expected: user add ...");
+    return print_help("user");
+  }
+  zd_config cfg;
+  config_defaults(&cfg);
+  extra_opts x = {0};
+  static const struct option opts[] = {O_DB, {"login", required_argument, NULL, OPT_LOGIN},
+                                       {"role", required_argument, NULL, OPT_ROLE},
+                                       {"scope", required_argument, NULL, OPT_SCOPE},
+                                       {"name", required_argument, NULL, OPT_NAME}, O_END};
+  int first, rc = parse_opts_x("user", argc - 1, argv + 1, &cfg, opts, NULL, NULL, &first, &x);
+  if (rc) return rc;
+  if (first < argc - 1) return usage_error("user", "unexpected argument");
+  if (!x.login || !x.role || !x.scope) return usage_error("user", "--login, --role and --scope are required");
+  int rl = role_parse(x.role);
+  if (rl < 0)
+    return usage_error("user", "unknown role; one of county-admin, township-admin, area-leader, center-admin, cadre, "
+                               "supervisor, member");
+  char pw[256];
+  if (read_secret("Password: ", pw, sizeof pw)) return usage_error("user", "no password on standard input");
+  db *d = NULL;
+  if (open_db(&cfg, 1, 0, &d)) return 1;
+  if (migrate_or_fail(d)) { db_close(d); return 1; }
+  zd_error e = {0, ""};
+  char actor[96];
+  snprintf(actor, sizeof actor, "cli:%s", getenv("USER") ? getenv("USER") : "unknown");
+  db_conn *w = db_writer(d);
+  rc = db_begin(w, &e);
+  long long id = 0;
+  if (!rc) rc = ident_user_add(w, actor, x.login, x.name, pw, (role)rl, x.scope, &id, &e);
+  if (!rc) rc = db_run(w, &e, "DELETE FROM setup_token", ""); /* an admin exists: the setup link is spent */
+  if (!rc) rc = db_commit(w, &e);
+  db_release(w);
+  db_close(d);
+  sodium_memzero(pw, sizeof pw);
+  if (rc) { fprintf(stderr, "zhendi user add: %s\n", e.msg); return 1; }
+  printf("User %s added as %s at %s.\n", x.login, x.role, x.scope);
+  return 0;
+}
+
+static int cmd_token(int argc, char **argv) {
+  if (want_help(argc, argv) || argc < 2 || strcmp(argv[1], "create") != 0) {
+    if (!want_help(argc, argv)) return usage_error("token", "expected: token create --login L");
+    return print_help("token");
+  }
+  zd_config cfg;
+  config_defaults(&cfg);
+  extra_opts x = {0};
+  static const struct option opts[] = {O_DB, {"login", required_argument, NULL, OPT_LOGIN},
+                                       {"label", required_argument, NULL, OPT_LABEL}, O_END};
+  int first, rc = parse_opts_x("token", argc - 1, argv + 1, &cfg, opts, NULL, NULL, &first, &x);
+  if (rc) return rc;
+  if (first < argc - 1) return usage_error("token", "unexpected argument");
+  if (!x.login) return usage_error("token", "--login is required");
+  db *d = NULL;
+  if (open_db(&cfg, 1, 0, &d)) return 1;
+  if (migrate_or_fail(d)) { db_close(d); return 1; }
+  zd_error e = {0, ""};
+  user u;
+  db_conn *w = db_writer(d);
+  char tok[96], actor[96];
+  snprintf(actor, sizeof actor, "cli:%s", getenv("USER") ? getenv("USER") : "unknown");
+  rc = ident_user_by_login(w, x.login, &u, NULL, 0, &e);
+  if (!rc) rc = db_begin(w, &e);
+  if (!rc) rc = ident_token_create(w, actor, u.id, x.label ? x.label : "cli", tok, sizeof tok, NULL, &e);
+  if (!rc) rc = db_commit(w, &e);
+  db_release(w);
+  db_close(d);
+  if (rc) { fprintf(stderr, "zhendi token create: %s\n", e.msg); return 1; }
+  printf("%s\n", tok);
+  return 0;
+}
+
+static int cmd_audit(int argc, char **argv) {
+  if (want_help(argc, argv)) return print_help("audit");
+  if (argc < 2 || (strcmp(argv[1], "verify") != 0 && strcmp(argv[1], "head") != 0))
+    return usage_error("audit", "expected: audit verify | audit head");
+  zd_config cfg;
+  config_defaults(&cfg);
+  static const struct option opts[] = {O_DB, O_END};
+  int first, rc = parse_opts("audit", argc - 1, argv + 1, &cfg, opts, NULL, NULL, &first);
+  if (rc) return rc;
+  if (first < argc - 1) return usage_error("audit", "unexpected argument");
+  db *d = NULL;
+  if (open_db(&cfg, 1, 1, &d)) return 1;
+  db_conn *c = db_reader(d);
+  zd_error e = {0, ""};
+  if (strcmp(argv[1], "head") == 0) {
+    long long seq = 0;
+    char hash[AUDIT_HASH_LEN + 1];
+    rc = audit_head(c, &seq, hash, &e);
+    if (!rc) printf("%lld %s\n", seq, hash);
+  } else {
+    long long n = 0, bad = 0;
+    rc = audit_verify(c, &n, &bad, &e);
+    if (!rc) printf("audit chain intact: %lld entries\n", n);
+    else if (rc == ZD_ECONFLICT) printf("audit chain BROKEN at entry %lld: %s\n", bad, e.msg);
+  }
+  if (rc && rc != ZD_ECONFLICT) fprintf(stderr, "zhendi audit: %s\n", e.msg);
+  db_release(c);
+  db_close(d);
+  return rc ? 1 : 0;
+}
+
 static int cmd_version(int argc, char **argv) {
   if (want_help(argc, argv)) return print_help("version");
   (void)argc; (void)argv;
@@ -261,6 +443,17 @@ static const cmd cmds[] = {
   {"backup", cmd_backup, "backup [--db PATH] DEST",
    "Copy the live database to DEST (a new file) while zhendi keeps serving.\n\n"
    "  --db PATH   database file (default " ZD_DEFAULT_DB ")\n"},
+  {"user", cmd_user, "user add [--db PATH] --login L --role R --scope CODE [--name NAME]",
+   "Create a user holding role R at the organisation CODE. The password is read\n"
+   "from standard input (one line; not echoed on a terminal), at least 10 characters.\n\n"
+   "  roles: county-admin, township-admin, area-leader, center-admin, cadre, supervisor, member\n"},
+  {"token", cmd_token, "token create [--db PATH] --login L [--label TEXT]",
+   "Create an API token for user L and print it (shown once; stored hashed).\n"
+   "Send it as: Authorization: Bearer <token>. Revoke with DELETE /api/v1/tokens/{id}.\n"},
+  {"audit", cmd_audit, "audit verify|head [--db PATH]",
+   "verify: walk the whole hash chain; exit 0 when intact, else exit 1 naming the\n"
+   "        first bad entry.\n"
+   "head:   print the newest entry's sequence number and hash (for posters).\n"},
   {"version", cmd_version, "version", "Print the program version and the schema version it carries.\n"},
 };
 
@@ -288,6 +481,10 @@ int main(int argc, char **argv) {
     fprintf(stderr, "zhendi: unknown command '%s'\n\n", argv[1]);
     main_usage(stderr);
     return 2;
+  }
+  if (sodium_init() < 0) {
+    fprintf(stderr, "zhendi: cannot initialise libsodium\n");
+    return 1;
   }
   return c->run(argc - 1, argv + 1);
 }

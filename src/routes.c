@@ -1,9 +1,12 @@
 /*
 ** routes.c — the one route table: method + path pattern -> handler, with the
-** permission each needs. A new module adds its lines here and nothing else in
-** platform/. Order matters only between patterns that overlap.
+** permission each needs (checked by auth_check before the handler runs; scope
+** is then checked by the handler against the organisation it touches).
+** A new module adds its lines here and nothing else in platform/.
 */
 #include "routes.h"
+#include "modules/audit/audit.h"
+#include "modules/identity/identity.h"
 #include "modules/org/org.h"
 #include "platform/core.h"
 #include "platform/page.h"
@@ -23,6 +26,30 @@ const route zd_routes[] = {
   {"GET", "/v/{code}", PERM_PUBLIC, org_page_village, NULL},
   /* org: API */
   {"GET", "/api/v1/orgs/{code}", PERM_PUBLIC, org_api_get, NULL},
+  {"POST", "/api/v1/orgs", PERM_ORG_EDIT, ident_api_org_create, NULL},
+  {"PATCH", "/api/v1/orgs/{code}", PERM_ORG_EDIT, ident_api_org_update, NULL},
+
+  /* identity: pages */
+  {"GET", "/login", PERM_PUBLIC, ident_page_login, NULL},
+  {"POST", "/login", PERM_PUBLIC, ident_page_login_post, NULL},
+  {"POST", "/logout", PERM_LOGIN, ident_page_logout, NULL},
+  {"GET", "/me", PERM_LOGIN, ident_page_me, NULL},
+  {"GET", "/o/{code}/users", PERM_ORG_VIEW, ident_page_users, NULL},
+  {"POST", "/o/{code}/users", PERM_USER_MANAGE, ident_page_users_post, NULL},
+  {"GET", "/setup", PERM_PUBLIC, ident_page_setup, NULL},
+  {"POST", "/setup", PERM_PUBLIC, ident_page_setup_post, NULL},
+  /* identity: API */
+  {"POST", "/api/v1/session", PERM_PUBLIC, ident_api_session_create, NULL},
+  {"DELETE", "/api/v1/session", PERM_LOGIN, ident_api_session_delete, NULL},
+  {"GET", "/api/v1/me", PERM_LOGIN, ident_api_me, NULL},
+  {"GET", "/api/v1/orgs/{code}/users", PERM_ORG_VIEW, ident_api_org_users, NULL},
+  {"POST", "/api/v1/users", PERM_USER_MANAGE, ident_api_user_create, NULL},
+  {"POST", "/api/v1/tokens", PERM_LOGIN, ident_api_token_create, NULL},
+  {"DELETE", "/api/v1/tokens/{id}", PERM_LOGIN, ident_api_token_revoke, NULL},
+
+  /* audit */
+  {"GET", "/api/v1/audit/head", PERM_PUBLIC, audit_api_head, NULL},
+  {"GET", "/api/v1/orgs/{code}/audit", PERM_AUDIT_READ, audit_api_org, NULL},
 };
 const size_t zd_nroutes = sizeof zd_routes / sizeof zd_routes[0];
 

@@ -10,6 +10,7 @@
 #include "db.h"
 #include "i18n.h"
 #include "metrics.h"
+#include "ratelimit.h"
 #include "route.h"
 
 typedef struct app {
@@ -20,6 +21,8 @@ typedef struct app {
   const route *routes;
   size_t nroutes;
   const char **route_names;  /* metrics labels, one per route */
+  ratelimit *limits;         /* failed logins, public submissions */
+  void *hash_slots;          /* sem_t: caps concurrent password hashes */
 } app;
 
 #endif

@@ -35,6 +35,12 @@ void page_begin(req *r, buf *b, const char *title) {
                T(r, zd_nav[i].hint), T(r, zd_nav[i].label));
   }
   buf_puts(b, "</nav>");
+  if (r->user_id)
+    buf_printf(b, "<a class=\"me\" href=\"/me\">%s</a><form class=\"logout\" method=\"post\" action=\"/logout\">"
+                  "<input type=\"hidden\" name=\"csrf\" value=\"%s\"><button type=\"submit\">%s</button></form>",
+               r->login, r->csrf, T(r, "Log out"));
+  else
+    buf_printf(b, "<a class=\"me\" href=\"/login\">%s</a>", T(r, "Log in"));
   lang_link(r, b);
   buf_puts(b, "</header>\n<main>\n");
 }

@@ -28,6 +28,15 @@ typedef struct req {
   zd_error err;
   db_conn *rd;           /* read connection, acquired on first use */
 
+  /* who is asking (filled by auth_check; user_id 0 = anonymous) */
+  long long user_id;
+  char login[65];
+  char csrf[48];         /* the session's CSRF token ("" for API tokens) */
+  int via_token;         /* authenticated by Authorization: Bearer */
+  int nroles;
+  struct { int role; long long org_id; } roles[32];
+  char client[64];       /* client address */
+
   /* response */
   int status;
   buf out;

@@ -1,5 +1,6 @@
 /* resp.c — see resp.h. */
 #include "resp.h"
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include "page.h"
@@ -77,4 +78,14 @@ json_t *req_json(req *r) {
     return NULL;
   }
   return j;
+}
+
+int req_unpack(req *r, json_t *j, const char *fmt, ...) {
+  json_error_t je;
+  va_list ap;
+  va_start(ap, fmt);
+  int rc = json_vunpack_ex(j, &je, JSON_STRICT, fmt, ap);
+  va_end(ap);
+  if (rc) return zd_fail(&r->err, ZD_EINVAL, "Invalid input: %s", je.text);
+  return ZD_OK;
 }

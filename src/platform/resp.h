@@ -21,5 +21,8 @@ void resp_error(req *r, int rc);
 /* JSON request bodies: parse r->body as a JSON object. On failure returns NULL
 ** and fills r->err (ZD_EINVAL, "invalid JSON at line L column C: ..."). */
 json_t *req_json(req *r);
+/* json_unpack with JSON_STRICT (unknown fields refused); on failure fills r->err
+** (ZD_EINVAL, "Invalid input: ...") and returns it. */
+int req_unpack(req *r, json_t *j, const char *fmt, ...);
 
 #endif

@@ -15,7 +15,13 @@ typedef int (*handler_fn)(struct req *r);
 ** that permission in scope (identity module). Unknown => denied. */
 typedef enum perm {
   PERM_PUBLIC = 0,
-  PERM_LOGIN,      /* any logged-in user */
+  PERM_LOGIN,         /* any logged-in user */
+  PERM_ORG_VIEW,      /* internal records of organisations in scope */
+  PERM_ORG_EDIT,      /* change organisations in scope */
+  PERM_USER_MANAGE,   /* create users and give roles in scope */
+  PERM_AUDIT_READ,    /* read the audit trail of organisations in scope */
+  PERM_PERSONAL_READ, /* read personal data (logged) */
+  PERM_COUNT
 } perm;
 
 typedef struct route {

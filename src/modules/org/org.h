@@ -37,9 +37,13 @@ int org_by_code(db_conn *c, const char *code, org *out, zd_error *e);   /* ZD_EN
 int org_by_id(db_conn *c, long long id, org *out, zd_error *e);
 /* Children of parent (0: roots), in display order; caller frees *out. */
 int org_children(db_conn *c, long long parent, org **out, size_t *n, zd_error *e);
-/* Insert; validates the code and the parent's kind. Returns the new id in *id. */
-int org_insert(db_conn *w, const char *code, org_kind kind, const char *name, const char *name_en,
-               long long parent_id, int sort, long long *id, zd_error *e);
+/* Insert; validates the code, the name and the parent's kind; keeps the
+** closure table; audited as actor. Returns the new id in *id (may be NULL).
+** Call inside a write transaction. */
+int org_insert(db_conn *w, const char *actor, const char *code, org_kind kind, const char *name,
+               const char *name_en, long long parent_id, int sort, long long *id, zd_error *e);
+/* Rename (NULL leaves a name as it is); audited with before and after. */
+int org_update_names(db_conn *w, const char *actor, const org *o, const char *name, const char *name_en, zd_error *e);
 
 typedef struct center {
   long long id;
@@ -53,6 +57,8 @@ typedef struct center {
 } center;
 
 int center_of(db_conn *c, long long org_id, center *out, zd_error *e);   /* ZD_ENOTFOUND if none */
+/* Create the center of a village (audited). */
+int center_insert(db_conn *w, const char *actor, long long org_id, const center *ce, zd_error *e);
 
 /* --- handlers (org_pages.c, org_api.c) --- */
 int org_page_home(req *r);

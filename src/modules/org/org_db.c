@@ -2,7 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "org.h"
+#include "modules/audit/audit.h"
 #include "platform/text.h"
+#include <stdio.h>
 
 #define ORG_COLS "id, code, kind, name, name_en, COALESCE(parent_id, 0)"
 
@@ -57,11 +59,18 @@ int org_children(db_conn *c, long long parent, org **out, size_t *n, zd_error *e
   return ZD_OK;
 }
 
-int org_insert(db_conn *w, const char *code, org_kind kind, const char *name, const char *name_en,
-               long long parent_id, int sort, long long *id, zd_error *e) {
+static int name_ok(const char *name, zd_error *e) {
+  if (!name || !*name || strlen(name) > 120 || !utf8_valid(name, strlen(name)))
+    return zd_fail(e, ZD_EINVAL, "A name of 1 to 120 bytes is required.");
+  return ZD_OK;
+}
+
+int org_insert(db_conn *w, const char *actor, const char *code, org_kind kind, const char *name,
+               const char *name_en, long long parent_id, int sort, long long *id, zd_error *e) {
   if (!code_valid(code))
     return zd_fail(e, ZD_EINVAL, "Code '%s' is not valid: 1-32 of a-z, 0-9 and '-', starting with a letter.", code);
-  if (!name || !*name || strlen(name) > 120) return zd_fail(e, ZD_EINVAL, "A name of 1 to 120 bytes is required.");
+  if (name_ok(name, e)) return e->rc;
+  if (name_en && strlen(name_en) > 120) return zd_fail(e, ZD_EINVAL, "The English name is longer than 120 bytes.");
   int pk = -1;
   if (parent_id) {
     org p;
@@ -75,10 +84,61 @@ int org_insert(db_conn *w, const char *code, org_kind kind, const char *name, co
                         "INSERT INTO org(code, kind, name, name_en, parent_id, sort) VALUES(?, ?, ?, ?, ?, ?) RETURNING id",
                         "sssszd", code, org_kind_key(kind), name, name_en ? name_en : "", parent_id, sort);
   if (!s) return e ? e->rc : ZD_EDB;
+  long long nid = 0;
   int rc = db_step(s, e);
-  if (rc == DB_ROW && id) *id = db_col_int(s, 0);
+  if (rc == DB_ROW) nid = db_col_int(s, 0);
   db_done(s);
-  return rc < 0 ? rc : ZD_OK;
+  if (rc == ZD_ECONFLICT) return zd_fail(e, ZD_ECONFLICT, "The code '%s' is already used.", code);
+  if (rc < 0) return rc;
+  /* keep the closure table (who is under whom) that scope queries join */
+  rc = db_run(w, e,
+              "INSERT INTO org_closure(ancestor, descendant, depth) "
+              "SELECT ancestor, ?, depth + 1 FROM org_closure WHERE descendant = ? "
+              "UNION ALL SELECT ?, ?, 0", "iiii", nid, parent_id, nid, nid);
+  if (rc < 0) return rc;
+  buf after = BUF_INIT;
+  char obj[48];
+  snprintf(obj, sizeof obj, "org:%s", code);
+  buf_printf(&after, "{\"code\":\"%j\",\"kind\":\"%j\",\"name\":\"%j\",\"name_en\":\"%j\",\"parent\":%lld}", code,
+             org_kind_key(kind), name, name_en ? name_en : "", parent_id);
+  rc = audit_append(w, actor, "org.create", obj, nid, "", buf_str(&after), e);
+  buf_free(&after);
+  if (rc) return rc;
+  if (id) *id = nid;
+  return ZD_OK;
+}
+
+int org_update_names(db_conn *w, const char *actor, const org *o, const char *name, const char *name_en, zd_error *e) {
+  const char *nn = name ? name : o->name, *ne = name_en ? name_en : o->name_en;
+  if (name_ok(nn, e)) return e->rc;
+  if (strlen(ne) > 120) return zd_fail(e, ZD_EINVAL, "The English name is longer than 120 bytes.");
+  int rc = db_run(w, e, "UPDATE org SET name = ?, name_en = ? WHERE id = ?", "ssi", nn, ne, o->id);
+  if (rc < 0) return rc;
+  buf before = BUF_INIT, after = BUF_INIT;
+  char obj[48];
+  snprintf(obj, sizeof obj, "org:%s", o->code);
+  buf_printf(&before, "{\"name\":\"%j\",\"name_en\":\"%j\"}", o->name, o->name_en);
+  buf_printf(&after, "{\"name\":\"%j\",\"name_en\":\"%j\"}", nn, ne);
+  rc = audit_append(w, actor, "org.update", obj, o->id, buf_str(&before), buf_str(&after), e);
+  buf_free(&before);
+  buf_free(&after);
+  return rc;
+}
+
+int center_insert(db_conn *w, const char *actor, long long org_id, const center *ce, zd_error *e) {
+  if (name_ok(ce->name, e)) return e->rc;
+  int rc = db_run(w, e,
+                  "INSERT INTO center(org_id, name, address, lat, lng, floor_area_m2, opening_hours, phone) "
+                  "VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+                  "issffdss", org_id, ce->name, ce->address, ce->lat, ce->lng, ce->floor_area_m2, ce->opening_hours,
+                  ce->phone);
+  if (rc < 0) return rc;
+  buf after = BUF_INIT;
+  buf_printf(&after, "{\"name\":\"%j\",\"address\":\"%j\",\"opening_hours\":\"%j\"}", ce->name, ce->address,
+             ce->opening_hours);
+  rc = audit_append(w, actor, "center.create", "center", org_id, "", buf_str(&after), e);
+  buf_free(&after);
+  return rc;
 }
 
 int center_of(db_conn *c, long long org_id, center *out, zd_error *e) {
