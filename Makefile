@@ -3,7 +3,7 @@
 .DELETE_ON_ERROR:
 
 CC      ?= cc
-PKGS    := libmicrohttpd sqlite3 jansson libsodium
+PKGS    := libmicrohttpd sqlite3 jansson libsodium libpq
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc -Ibuild/gen
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -12,7 +12,7 @@ B       ?= build
 
 SRC     := $(wildcard src/platform/*.c) $(wildcard src/modules/*/*.c) src/routes.c
 OBJ     := $(patsubst src/%.c,$(B)/obj/%.o,$(SRC)) $(B)/obj/gen/assets.o
-ASSETS  := $(sort $(wildcard static/*)) $(sort $(wildcard sql/*.sql)) $(sort $(wildcard po/*.po))
+ASSETS  := $(sort $(wildcard static/*)) $(sort $(wildcard sql/*.sql)) $(sort $(wildcard sql/pg/*.sql)) $(sort $(wildcard po/*.po))
 UNIT    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
 
 DB      ?= zhendi.db

@@ -15,6 +15,7 @@
 #include "modules/identity/identity.h"
 #include "modules/org/org.h"
 #include "platform/assets.h"
+#include "platform/copy.h"
 #include "platform/http.h"
 #include "platform/log.h"
 #include "platform/migrate.h"
@@ -54,7 +55,7 @@ static int print_help(const char *name) {
 static int open_db(const zd_config *cfg, int readers, int readonly, db **d) {
   zd_error e = {0, ""};
   db_options o = {readers, cfg->sync_full, readonly};
-  if (readonly && access(cfg->db, F_OK) != 0) {
+  if (readonly && strstr(cfg->db, "://") == NULL && access(cfg->db, F_OK) != 0) {
     fprintf(stderr, "zhendi: no database at %s\n", cfg->db);
     return 1;
   }
@@ -78,11 +79,11 @@ static int migrate_or_fail(db *d) {
 
 /* Common options: returns 0, or the exit code of a usage error. */
 enum { OPT_DB = 1000, OPT_LISTEN, OPT_DATA, OPT_WORKERS, OPT_DEMO, OPT_DEMO_PW, OPT_SYNC, OPT_QUIET, OPT_MAXBODY,
-       OPT_LOGIN, OPT_ROLE, OPT_SCOPE, OPT_NAME, OPT_LABEL };
+       OPT_LOGIN, OPT_ROLE, OPT_SCOPE, OPT_NAME, OPT_LABEL, OPT_FROM, OPT_TO };
 
 /* Values of the user/token options (only those subcommands take them). */
 typedef struct extra_opts {
-  const char *login, *role, *scope, *name, *label;
+  const char *login, *role, *scope, *name, *label, *from, *to;
 } extra_opts;
 
 static int parse_opts_x(const char *name, int argc, char **argv, zd_config *cfg, const struct option *allowed,
@@ -110,6 +111,8 @@ static int parse_opts_x(const char *name, int argc, char **argv, zd_config *cfg,
       case OPT_SCOPE: if (x) x->scope = optarg; break;
       case OPT_NAME: if (x) x->name = optarg; break;
       case OPT_LABEL: if (x) x->label = optarg; break;
+      case OPT_FROM: if (x) x->from = optarg; break;
+      case OPT_TO: if (x) x->to = optarg; break;
       default: {
         char msg[128];
         snprintf(msg, sizeof msg, "unknown or incomplete option '%s'", argv[optind - 1]);
@@ -412,6 +415,49 @@ static int cmd_audit(int argc, char **argv) {
   return rc ? 1 : 0;
 }
 
+static void copy_progress_tty(const char *table, long long done, long long total, void *arg) {
+  int tty = *(int *)arg;
+  if (tty) fprintf(stderr, "\r  %-16s %lld / %lld rows\033[K%s", table, done, total, done == total ? "\n" : "");
+  else if (done == total) fprintf(stderr, "  %-16s %lld rows\n", table, total);
+}
+
+static int cmd_copy(int argc, char **argv) {
+  if (want_help(argc, argv)) return print_help("copy");
+  zd_config cfg;
+  config_defaults(&cfg);
+  extra_opts x = {0};
+  static const struct option opts[] = {{"from", required_argument, NULL, OPT_FROM},
+                                       {"to", required_argument, NULL, OPT_TO}, O_END};
+  int first, rc = parse_opts_x("copy", argc, argv, &cfg, opts, NULL, NULL, &first, &x);
+  if (rc) return rc;
+  if (first < argc) return usage_error("copy", "unexpected argument");
+  if (!x.from || !x.to) return usage_error("copy", "--from and --to are required");
+  if (access(x.from, R_OK) != 0) { fprintf(stderr, "zhendi copy: cannot read %s\n", x.from); return 1; }
+  db *from = NULL, *to = NULL;
+  zd_error e = {0, ""};
+  db_options o = {1, 0, 0};
+  if (db_open(x.from, &o, &from, &e) || db_open(x.to, &o, &to, &e)) {
+    fprintf(stderr, "zhendi copy: %s\n", e.msg);
+    db_close(from);
+    return 1;
+  }
+  int tty = isatty(STDERR_FILENO);
+  long long rows = 0;
+  fprintf(stderr, "Copying %s to %s\n", x.from, x.to);
+  rc = copy_database(from, to, copy_progress_tty, &tty, &rows, &e);
+  if (!rc) {
+    db_conn *c = db_reader(to);
+    long long n = 0, bad = 0;
+    rc = audit_verify(c, &n, &bad, &e);
+    db_release(c);
+    if (!rc) printf("Copied %lld rows; the audit chain verifies on the target (%lld entries).\n", rows, n);
+  }
+  if (rc) fprintf(stderr, "zhendi copy: %s\n", e.msg);
+  db_close(from);
+  db_close(to);
+  return rc ? 1 : 0;
+}
+
 static int cmd_version(int argc, char **argv) {
   if (want_help(argc, argv)) return print_help("version");
   (void)argc; (void)argv;
@@ -454,6 +500,10 @@ static const cmd cmds[] = {
    "verify: walk the whole hash chain; exit 0 when intact, else exit 1 naming the\n"
    "        first bad entry.\n"
    "head:   print the newest entry's sequence number and hash (for posters).\n"},
+  {"copy", cmd_copy, "copy --from PATH.db --to postgres://...",
+   "Copy a township's SQLite database, audit chain included, into an empty\n"
+   "database (normally PostgreSQL, when a county consolidates its townships).\n"
+   "Refuses a target that already holds data; verifies the audit chain there.\n"},
   {"version", cmd_version, "version", "Print the program version and the schema version it carries.\n"},
 };
 

@@ -75,9 +75,8 @@ int db_open(const char *url, const db_options *opt, db **out, zd_error *e) {
   if (o.readers < 1) o.readers = 1;
   const char *target = url;
   const db_engine *eng = &db_engine_sqlite;
-  if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
-    return zd_fail(e, ZD_EINVAL, "this build has no PostgreSQL engine yet: %s", "postgres://");
-  if (strncmp(url, "sqlite:", 7) == 0) target = url + 7;
+  if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0) eng = &db_engine_pg;
+  else if (strncmp(url, "sqlite:", 7) == 0) target = url + 7;
   if (!*target) return zd_fail(e, ZD_EINVAL, "empty database path");
 
   db *d = calloc(1, sizeof *d);
@@ -148,6 +147,17 @@ void db_release(db_conn *c) {
 
 int db_exec(db_conn *c, const char *sql, zd_error *e) { return c->owner->eng->exec(c->h, sql, e); }
 
+int db_exec_schema(db_conn *c, const char *sql, zd_error *e) {
+  if (!c->owner->eng->schema) return db_exec(c, sql, e);
+  char *s = c->owner->eng->schema(sql);
+  if (!s) return zd_fail(e, ZD_EINTERNAL, "out of memory");
+  int rc = db_exec(c, s, e);
+  free(s);
+  return rc;
+}
+
+int db_is_postgres(const db *d) { return d->eng == &db_engine_pg; }
+
 int db_begin(db_conn *c, zd_error *e) {
   int rc = c->owner->eng->exec(c->h, c->owner->eng->begin_sql, e);
   if (rc == ZD_OK) c->in_tx = 1;
@@ -216,6 +226,9 @@ const char *db_col_text(db_stmt *s, int col) {
   return t ? t : "";
 }
 int db_col_null(db_stmt *s, int col) { return s->conn->owner->eng->col_null(s->h, col); }
+int db_col_count(db_stmt *s) { return s->conn->owner->eng->col_count(s->h); }
+const char *db_col_name(db_stmt *s, int col) { return s->conn->owner->eng->col_name(s->h, col); }
+db *db_of(db_conn *c) { return c->owner; }
 
 void db_done(db_stmt *s) {
   if (!s) return;

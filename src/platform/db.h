@@ -26,7 +26,7 @@ typedef struct db_options {
   int readonly;       /* open without a writer (backup source, reports) */
 } db_options;
 
-/* url: a file path, "sqlite:PATH", or (when built with it) "postgres://...". */
+/* url: a file path, "sqlite:PATH", or "postgres://..." / "postgresql://...". */
 int db_open(const char *url, const db_options *opt, db **out, zd_error *e);
 void db_close(db *d);
 const char *db_engine_name(const db *d);
@@ -40,6 +40,10 @@ int db_commit(db_conn *c, zd_error *e);
 void db_rollback(db_conn *c);
 /* Run a script of statements without parameters (migrations, pragmas). */
 int db_exec(db_conn *c, const char *sql, zd_error *e);
+/* Same, for portable schema text the engine may rewrite (PostgreSQL: BIGINT, identity keys). */
+int db_exec_schema(db_conn *c, const char *sql, zd_error *e);
+int db_is_postgres(const db *d);
+db *db_of(db_conn *c);
 
 /* Prepared statements are cached per connection by their SQL text. */
 db_stmt *db_prepare(db_conn *c, const char *sql, zd_error *e);
@@ -56,6 +60,8 @@ long long db_col_int(db_stmt *s, int col);
 double db_col_double(db_stmt *s, int col);
 const char *db_col_text(db_stmt *s, int col);  /* "" for NULL; valid until next step */
 int db_col_null(db_stmt *s, int col);
+int db_col_count(db_stmt *s);                    /* valid after the first step */
+const char *db_col_name(db_stmt *s, int col);
 void db_done(db_stmt *s);  /* reset and give back to the cache (NULL is fine) */
 
 /* Run a statement to completion; returns DB_DONE or an error. */

@@ -25,8 +25,13 @@ typedef struct db_engine {
   void (*reset)(void *stmt);
   const char *begin_sql;
   int (*backup)(void *conn, const char *dest, zd_error *e);
+  /* Rewrite portable schema SQL for this engine (NULL: used as is); malloc'd. */
+  char *(*schema)(const char *sql);
+  int (*col_count)(void *stmt);
+  const char *(*col_name)(void *stmt, int col);
 } db_engine;
 
 extern const db_engine db_engine_sqlite;
+extern const db_engine db_engine_pg;
 
 #endif

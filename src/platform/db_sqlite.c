@@ -76,6 +76,8 @@ static long long sq_col_int(void *st, int c) { return sqlite3_column_int64(st, c
 static double sq_col_double(void *st, int c) { return sqlite3_column_double(st, c); }
 static const char *sq_col_text(void *st, int c) { return (const char *)sqlite3_column_text(st, c); }
 static int sq_col_null(void *st, int c) { return sqlite3_column_type(st, c) == SQLITE_NULL; }
+static int sq_col_count(void *st) { return sqlite3_column_count(st); }
+static const char *sq_col_name(void *st, int c) { return sqlite3_column_name(st, c); }
 static void sq_reset(void *st) {
   sqlite3_reset(st);
   sqlite3_clear_bindings(st);
@@ -110,5 +112,5 @@ static int sq_backup(void *h, const char *dest, zd_error *e) {
 const db_engine db_engine_sqlite = {
   "sqlite", sq_connect, sq_disconnect, sq_exec, sq_prepare, sq_finalize,
   sq_bind_int, sq_bind_text, sq_bind_null, sq_bind_double, sq_step, sq_col_int, sq_col_double, sq_col_text, sq_col_null,
-  sq_reset, "BEGIN IMMEDIATE", sq_backup,
+  sq_reset, "BEGIN IMMEDIATE", sq_backup, NULL, sq_col_count, sq_col_name,
 };

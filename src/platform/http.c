@@ -153,9 +153,12 @@ static void dispatch(reqctx *c) {
     rc = rt->fn(r);
   }
   if (rc != ZD_OK) {
-    if (rc == ZD_EDB || rc == ZD_EUNAVAIL) {
+    if (rc == ZD_EDB || rc == ZD_EUNAVAIL || rc == ZD_EINTERNAL) {
+      /* details go to the log, not to the client */
       metrics_db_error(a->metrics);
       log_msg(LOG_WARN, "%s %s: %s", r->method, r->path, r->err.msg);
+      zd_fail(&r->err, rc, "%s", rc == ZD_EUNAVAIL ? "The database is not reachable right now; please try again shortly."
+                                                    : zd_default_msg(rc));
     }
     resp_error(r, rc);
   }

@@ -1,6 +1,7 @@
 /* migrate.c — see migrate.h. */
 #include "migrate.h"
 #include "assets.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -41,7 +42,7 @@ int migrate_current(db *d, int *version, zd_error *e) {
     *version = (int)v;
     return rc;
   }
-  rc = db_exec(c, create_table, e);
+  rc = db_exec_schema(c, create_table, e);
   long long v = 0;
   if (rc == ZD_OK) rc = db_scalar_int(c, e, &v, 0, "SELECT max(version) FROM schema_migrations", "");
   db_release(c);
@@ -63,9 +64,16 @@ int migrate_up(db *d, int *applied, zd_error *e) {
     for (const zd_asset *a = zd_assets; a->path; a++)
       if (version_of(a->path) == v) m = a;
     if (!m) return zd_fail(e, ZD_EINTERNAL, "migration %04d is missing from this build", v);
+    /* An engine may carry its own variant beside the portable file: sql/pg/NNNN_name.sql */
+    const zd_asset *variant = NULL;
+    if (db_is_postgres(d)) {
+      char path[160];
+      snprintf(path, sizeof path, "sql/pg/%s", m->path + 4);
+      variant = asset_find(path);
+    }
     db_conn *c = db_writer(d);
     rc = db_begin(c, e);
-    if (!rc) rc = db_exec(c, m->data, e);
+    if (!rc) rc = variant ? db_exec(c, variant->data, e) : db_exec_schema(c, m->data, e);
     if (!rc)
       rc = db_run(c, e, "INSERT INTO schema_migrations(version, name, applied_at) VALUES(?, ?, ?)", "dsi", v,
                   m->path + 4, (long long)time(NULL));

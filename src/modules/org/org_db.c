@@ -93,8 +93,8 @@ int org_insert(db_conn *w, const char *actor, const char *code, org_kind kind, c
   /* keep the closure table (who is under whom) that scope queries join */
   rc = db_run(w, e,
               "INSERT INTO org_closure(ancestor, descendant, depth) "
-              "SELECT ancestor, ?, depth + 1 FROM org_closure WHERE descendant = ? "
-              "UNION ALL SELECT ?, ?, 0", "iiii", nid, parent_id, nid, nid);
+              "SELECT ancestor, CAST(? AS BIGINT), depth + 1 FROM org_closure WHERE descendant = ? "
+              "UNION ALL SELECT CAST(? AS BIGINT), CAST(? AS BIGINT), 0", "iiii", nid, parent_id, nid, nid);
   if (rc < 0) return rc;
   buf after = BUF_INIT;
   char obj[48];
