@@ -5,7 +5,7 @@
 CC      ?= cc
 PKGS    := libmicrohttpd sqlite3 jansson libsodium libpq
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc -Ibuild/gen
+override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc -Ibuild/gen
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 B       ?= build
@@ -56,7 +56,7 @@ run: deps $(B)/zhendi
 	@exec $(B)/zhendi serve --db $(DB) --listen $(LISTEN)
 
 test-unit: $(UNIT)
-	@set -e; for t in $(UNIT); do echo "== $$t"; $$t; done
+	@fail=0; for t in $(UNIT); do echo "== $$t"; $$t || fail=1; done; exit $$fail
 
 test-http: $(B)/zhendi
 	ZHENDI_BIN=$(B)/zhendi node --test --test-reporter=spec tests/http/

@@ -116,6 +116,8 @@ i18n *i18n_parse(const char *po, size_t len, int *bad) {
       if (state == 1) err = read_lit(&q, eol, &id, &idl);
       else if (state == 2) err = read_lit(&q, eol, &str, &strl);
       else err = 1;
+    } else if (q < eol) {
+      err = 1; /* not a comment, keyword or string: a typo such as "msgtsr" */
     }
     if (err) {
       if (bad) (*bad)++;

@@ -50,7 +50,7 @@ int route_match(const route *tab, size_t n, const char *method, const char *path
   for (size_t i = 0; i < n; i++) {
     if (!match(tab[i].pattern, path, NULL)) continue;
     if (strcmp(tab[i].method, m) == 0) {
-      match(tab[i].pattern, path, params);
+      if (params && !match(tab[i].pattern, path, params)) return ROUTE_NONE; /* capture too long */
       return (int)i;
     }
     path_seen = 1;

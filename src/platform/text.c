@@ -101,7 +101,7 @@ int form_parse(const char *body, size_t len, size_t max_pairs, kvlist *list, con
     if (!*pair) continue;
     if (list->n >= max_pairs) { *err = "too many parameters"; rc = -1; break; }
     char *eq = strchr(pair, '=');
-    char *val = "";
+    char *val = pair + strlen(pair); /* writable empty string when there is no '=' */
     if (eq) { *eq = 0; val = eq + 1; }
     size_t kl = url_decode(pair, 1), vl = url_decode(val, 1);
     if (kl == (size_t)-1 || vl == (size_t)-1) { *err = "malformed percent-escape"; rc = -1; break; }
@@ -127,6 +127,6 @@ int local_path_valid(const char *s) {
   if (!s || s[0] != '/') return 0;
   if (s[1] == '/' || s[1] == '\\') return 0;
   for (; *s; s++)
-    if ((unsigned char)*s < 0x20 || *s == '\\') return 0;
+    if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f || *s == '\\') return 0;
   return 1;
 }
