@@ -190,11 +190,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
   }
   if (c->queued) { *upload_data_size = 0; return MHD_YES; }
   if (*upload_data_size) {
-    if (!c->too_big && c->r.body.len + *upload_data_size > s->app->cfg->max_body) c->too_big = 1;
+    /* Beyond the limit the rest is read and thrown away (nothing is kept in
+    ** memory), and the 413 is sent on the final call: MHD 0.9.75 drops the
+    ** connection without a response if one is queued mid-upload. */
+    if (!c->too_big && c->r.body.len + *upload_data_size > s->app->cfg->max_body) {
+      c->too_big = 1;
+      buf_free(&c->r.body);
+    }
     if (!c->too_big) buf_append(&c->r.body, upload_data, *upload_data_size);
     *upload_data_size = 0;
-    if (!c->too_big) return MHD_YES;
-    /* Answer now instead of reading the rest of a huge body. */
+    return MHD_YES;
   }
   dispatch(c);
   return queue(c, conn);

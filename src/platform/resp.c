@@ -51,7 +51,10 @@ void resp_error(req *r, int rc) {
     buf_printf(&r->out, "{\"error\":{\"code\":\"%j\",\"message\":\"%j\"}}", zd_code_name(rc), msg);
     r->ctype = "application/json";
   } else {
-    page_error(r, &r->out, status, T(r, msg));
+    /* Pages show the detail only in a language it exists in: formatted details
+    ** ("Method POST is not allowed...") have no translation, so zh pages show the title. */
+    page_error(r, &r->out, status,
+               r->lang == LANG_EN || i18n_has(r->app->cat, msg) ? T(r, msg) : NULL);
     r->ctype = "text/html; charset=utf-8";
   }
 }

@@ -21,6 +21,8 @@ typedef enum perm {
   PERM_USER_MANAGE,   /* create users and give roles in scope */
   PERM_AUDIT_READ,    /* read the audit trail of organisations in scope */
   PERM_PERSONAL_READ, /* read personal data (logged) */
+  PERM_APPEAL_VIEW,   /* see the appeals (民事直说) of organisations in scope */
+  PERM_APPEAL_HANDLE, /* enter, assign, handle and answer appeals in scope */
   PERM_COUNT
 } perm;
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { ROOT, startServer } from '../http/lib.mjs';
+import { ROOT, startServer, stopServer } from '../http/lib.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -21,7 +21,7 @@ before(async () => {
 });
 after(async () => {
   if (browser) await browser.close();
-  if (srv) await srv.stop();
+  await stopServer(srv);
 });
 
 const VILLAGES = ['任河村', '银杏村', '大山村', '高坪村'];
@@ -79,6 +79,13 @@ describe('phone, 360×740, JavaScript disabled', () => {
       const b = await pillars.nth(i).boundingBox();
       assert.ok(b.height >= 32, `pillar ${i} is only ${b.height} px high`);
     }
+    // nothing but the "English" switch is in English on the Chinese home page
+    const english = await page.evaluate(() => {
+      const clone = document.body.cloneNode(true);
+      clone.querySelectorAll('a.lang, script, style').forEach((el) => el.remove());
+      return clone.innerText.match(/[A-Za-z]{2,}(?:[ '’-]+[A-Za-z]+)*/g) || [];
+    });
+    assert.deepEqual(english, [], 'English words on the Chinese home page');
     await assertNoHorizontalScroll(page, 360);
     await page.screenshot({ path: path.join(SHOTS, 'phone-home.png'), fullPage: true });
   });

@@ -5,6 +5,8 @@
 //   T(x, "...")                              anywhere in src/**/*.c
 //   pillar(r, "title", "intro", ...)         the pillar page helper
 //   zd_nav[] = { {"label", "/href", "hint"} } the navigation table
+//   label tables: static const struct { const char *key, *label; ... } x[] = { {"key", "Label", ...} }
+//                (org kinds, roles: their labels are shown through T())
 //   page_error titles are T() calls and so covered above.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -57,6 +59,10 @@ function sourceMsgids() {
       add(cString(m[1]), m.index);
       add(cString(m[2]), m.index);
     }
+    for (const t of src.matchAll(/struct\s*\{\s*const\s+char\s*\*\s*key\s*,\s*\*\s*label\s*;[^}]*\}\s*\w+\s*\[[^\]]*\]\s*=\s*\{([\s\S]*?)\n\};/g)) {
+      const start = t.index + t[0].length - t[1].length - '\n};'.length; // where the entries begin
+      for (const m of t[1].matchAll(new RegExp(String.raw`\{\s*${LIT}\s*,\s*${LITS}`, 'g'))) add(cString(m[1]), start + m.index);
+    }
     const nav = /\bzd_nav\s*\[\s*\]\s*=\s*\{([\s\S]*?)\n\};/.exec(src);
     if (nav) {
       for (const m of nav[1].matchAll(new RegExp(String.raw`\{\s*${LITS},\s*${LITS},\s*${LITS}\}`, 'g'))) {
@@ -91,12 +97,12 @@ function readPo(file) {
 
 test('the scan finds the UI strings (sanity)', () => {
   const ids = new Set(sourceMsgids().map((f) => f.msgid));
-  for (const known of ['zhendi', 'Page not found', 'Upgrade', 'Centers, renovation, plaques, inspections', 'Address'])
+  for (const known of ['zhendi', 'Page not found', 'Upgrade', 'Centers, renovation, plaques, inspections', 'Address', 'Village'])
     assert.ok(ids.has(known), `scanner missed ${JSON.stringify(known)}`);
   assert.ok(ids.size >= 20, `only ${ids.size} msgids found`);
 });
 
-test('every T(r, "...") / nav / pillar msgid has a non-empty msgstr in po/zh_CN.po', () => {
+test('every T(r, "...") / nav / pillar / label-table msgid has a non-empty msgstr in po/zh_CN.po', () => {
   const po = readPo(path.join(ROOT, 'po', 'zh_CN.po'));
   const missing = [];
   const seen = new Set();

@@ -147,6 +147,20 @@ export async function startServer({ db, demo = true, args = [], quiet = true, st
   return { base: `http://${HOST}:${port}`, port, dir, db: dbPath, proc, stderr: () => errText, exited, stop };
 }
 
+/**
+ * Stop a server from startServer() and fail if it did not end cleanly: a non-zero
+ * exit, or a sanitizer report on its stderr (the suite also runs under ASan/UBSan).
+ */
+export async function stopServer(srv) {
+  if (!srv) return;
+  const code = await srv.stop();
+  const err = srv.stderr();
+  const san = /ERROR: (?:Address|Leak|Thread|Memory)Sanitizer|runtime error:/.exec(err);
+  if (code !== 0 || san) {
+    throw new Error(`zhendi serve ended badly (exit ${code}${san ? ', sanitizer report' : ''}):\n${err.slice(-6000)}`);
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Raw HTTP over net.Socket
 

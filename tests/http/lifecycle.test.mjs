@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, makeTemp, rawConnect, rmTemp, runCli, startServer } from './lib.mjs';
+import { ROOT, makeTemp, rawConnect, rmTemp, runCli, startServer, stopServer } from './lib.mjs';
 
 const temps = [];
 function temp() {
@@ -73,7 +73,7 @@ describe('command line', () => {
       assert.deepEqual(villageCodes(html), []);
       assert.ok(html.includes('zhendi init --demo'), 'the empty home page tells how to load the demo');
     } finally {
-      await s.stop();
+      await stopServer(s);
     }
   });
 
@@ -90,9 +90,11 @@ describe('command line', () => {
       assert.equal(codes.length, 8);
       assert.equal(new Set(codes).size, 8, `duplicates: ${codes}`);
       const t = await (await fetch(`${s.base}/api/v1/orgs/zhanerxiang`)).json();
-      assert.equal(t.children.length, 8);
+      const kids = t.children.map((c) => c.code);
+      assert.equal(new Set(kids).size, kids.length, `duplicate children: ${kids}`);
+      assert.equal(t.children.filter((c) => c.kind === 'village').length, 8);
     } finally {
-      await s.stop();
+      await stopServer(s);
     }
   });
 
@@ -130,8 +132,8 @@ describe('command line', () => {
       const renhe = await (await fetch(`${s2.base}/api/v1/orgs/renhe`)).json();
       assert.equal(renhe.center.address, '站儿巷镇任河村村委会院内');
     } finally {
-      if (s2) await s2.stop();
-      await s.stop();
+      await stopServer(s2);
+      await stopServer(s);
     }
   });
 
@@ -145,7 +147,7 @@ describe('command line', () => {
       assert.match(r.stderr, /already exists/);
       assert.equal(readFileSync(dest, 'utf8'), 'precious');
     } finally {
-      await s.stop();
+      await stopServer(s);
     }
   });
 
@@ -187,6 +189,7 @@ describe('graceful shutdown', () => {
     assert.equal(code, 0);
     assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`);
     assert.match(s.stderr(), /stopped cleanly/);
+    await stopServer(s); // exit 0 and no sanitizer report
   });
 
   test('SIGTERM with an idle keep-alive connection open still exits 0 within 5 s', async () => {
@@ -200,6 +203,7 @@ describe('graceful shutdown', () => {
     assert.equal(code, 0);
     assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`);
     assert.match(s.stderr(), /stopped cleanly/);
+    await stopServer(s); // exit 0 and no sanitizer report
   });
 
   test('a request started before SIGTERM still gets its full response', async () => {
@@ -224,6 +228,7 @@ describe('graceful shutdown', () => {
       assert.equal(code, 0);
       assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`);
       assert.match(s.stderr(), /stopped cleanly/);
+      await stopServer(s); // exit 0 and no sanitizer report
     } finally {
       c.close();
       await s.stop().catch(() => {});
@@ -244,6 +249,7 @@ describe('graceful shutdown', () => {
       assert.equal(JSON.parse(res.text()).code, 'renhe');
       assert.equal(await s.stop({ timeoutMs: 5000 }), 0);
       assert.match(s.stderr(), /stopped cleanly/);
+      await stopServer(s); // exit 0 and no sanitizer report
     } finally {
       c.close();
       await s.stop().catch(() => {});

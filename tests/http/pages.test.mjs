@@ -1,11 +1,11 @@
 // pages.test.mjs — the server-rendered pages: home, pillars, villages, 404, language switch.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rawGet, rawRequest, startServer } from './lib.mjs';
+import { rawGet, rawRequest, startServer, stopServer } from './lib.mjs';
 
 let srv;
 before(async () => { srv = await startServer(); });
-after(async () => { if (srv) await srv.stop(); });
+after(() => stopServer(srv));
 
 const get = (p, init) => fetch(srv.base + p, { redirect: 'manual', ...init });
 
