@@ -79,7 +79,7 @@ static int migrate_or_fail(db *d) {
 
 /* Common options: returns 0, or the exit code of a usage error. */
 enum { OPT_DB = 1000, OPT_LISTEN, OPT_DATA, OPT_WORKERS, OPT_DEMO, OPT_DEMO_PW, OPT_SYNC, OPT_QUIET, OPT_MAXBODY,
-       OPT_LOGIN, OPT_ROLE, OPT_SCOPE, OPT_NAME, OPT_LABEL, OPT_FROM, OPT_TO };
+       OPT_PUBLIC_RATE, OPT_LOGIN, OPT_ROLE, OPT_SCOPE, OPT_NAME, OPT_LABEL, OPT_FROM, OPT_TO };
 
 /* Values of the user/token options (only those subcommands take them). */
 typedef struct extra_opts {
@@ -106,6 +106,10 @@ static int parse_opts_x(const char *name, int argc, char **argv, zd_config *cfg,
         else return usage_error(name, "--sync takes normal or full");
         break;
       case OPT_QUIET: cfg->quiet = 1; break;
+      case OPT_PUBLIC_RATE:
+        cfg->public_rate = atoi(optarg);
+        if (cfg->public_rate < 1) return usage_error(name, "--public-rate takes a positive number");
+        break;
       case OPT_LOGIN: if (x) x->login = optarg; break;
       case OPT_ROLE: if (x) x->role = optarg; break;
       case OPT_SCOPE: if (x) x->scope = optarg; break;
@@ -141,7 +145,8 @@ static int cmd_serve(int argc, char **argv) {
                                        {"data", required_argument, NULL, OPT_DATA},
                                        {"workers", required_argument, NULL, OPT_WORKERS},
                                        {"max-body", required_argument, NULL, OPT_MAXBODY},
-                                       {"quiet", no_argument, NULL, OPT_QUIET}, O_SYNC, O_END};
+                                       {"quiet", no_argument, NULL, OPT_QUIET},
+                                       {"public-rate", required_argument, NULL, OPT_PUBLIC_RATE}, O_SYNC, O_END};
   int first, rc = parse_opts("serve", argc, argv, &cfg, opts, NULL, NULL, &first);
   if (rc) return rc;
   if (first < argc) return usage_error("serve", "unexpected argument");
@@ -466,7 +471,7 @@ static int cmd_version(int argc, char **argv) {
 }
 
 static const cmd cmds[] = {
-  {"serve", cmd_serve, "serve [--db PATH] [--listen ADDR:PORT] [--data DIR] [--workers N] [--sync normal|full] [--max-body BYTES] [--quiet]",
+  {"serve", cmd_serve, "serve [--db PATH] [--listen ADDR:PORT] [--data DIR] [--workers N] [--sync normal|full] [--max-body BYTES] [--public-rate N] [--quiet]",
    "Serve the web pages and the API until SIGINT or SIGTERM, then finish in-flight\n"
    "requests and close the database cleanly. Pending migrations are applied first;\n"
    "a database newer than this program is refused.\n\n"
@@ -477,6 +482,7 @@ static const cmd cmds[] = {
    "  --sync MODE        SQLite durability: normal (default; survives a crash of zhendi)\n"
    "                     or full (also survives power loss; slower commits)\n"
    "  --max-body BYTES   largest request body accepted (default 1048576)\n"
+   "  --public-rate N    matters a villager's address may submit per hour (default 20)\n"
    "  --quiet            no access log\n"},
   {"init", cmd_init, "init [--db PATH] [--demo] [--demo-password PW]",
    "Create the database (or bring it to the current schema).\n\n"

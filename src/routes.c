@@ -5,6 +5,7 @@
 ** A new module adds its lines here and nothing else in platform/.
 */
 #include "routes.h"
+#include "modules/appeal/appeal.h"
 #include "modules/audit/audit.h"
 #include "modules/identity/identity.h"
 #include "modules/org/org.h"
@@ -46,6 +47,26 @@ const route zd_routes[] = {
   {"POST", "/api/v1/users", PERM_USER_MANAGE, ident_api_user_create, NULL},
   {"POST", "/api/v1/tokens", PERM_LOGIN, ident_api_token_create, NULL},
   {"DELETE", "/api/v1/tokens/{id}", PERM_LOGIN, ident_api_token_revoke, NULL},
+
+  /* appeals (民事直说): public */
+  {"GET", "/v/{code}/appeal", PERM_PUBLIC, appeal_page_form, NULL},
+  {"POST", "/v/{code}/appeal", PERM_PUBLIC, appeal_page_submit, NULL},
+  {"GET", "/track", PERM_PUBLIC, appeal_page_track, NULL},
+  {"POST", "/track/rate", PERM_PUBLIC, appeal_page_track_rate, NULL},
+  {"POST", "/api/v1/public/appeals", PERM_PUBLIC, appeal_api_public_create, NULL},
+  {"GET", "/api/v1/public/appeals/{number}", PERM_PUBLIC, appeal_api_public_get, NULL},
+  {"POST", "/api/v1/public/appeals/{number}/rating", PERM_PUBLIC, appeal_api_public_rate, NULL},
+  /* appeals: cadres */
+  {"GET", "/appeals", PERM_APPEAL_VIEW, appeal_page_list, NULL},
+  {"GET", "/appeals/new", PERM_APPEAL_HANDLE, appeal_page_new, NULL},
+  {"POST", "/appeals/new", PERM_APPEAL_HANDLE, appeal_page_new_post, NULL},
+  {"GET", "/appeals/{number}", PERM_APPEAL_VIEW, appeal_page_detail, NULL},
+  {"POST", "/appeals/{number}/transition", PERM_APPEAL_HANDLE, appeal_page_transition, NULL},
+  {"GET", "/api/v1/appeals", PERM_APPEAL_VIEW, appeal_api_list, NULL},
+  {"POST", "/api/v1/appeals", PERM_APPEAL_HANDLE, appeal_api_create, NULL},
+  {"GET", "/api/v1/appeals/{number}", PERM_APPEAL_VIEW, appeal_api_get, NULL},
+  {"GET", "/api/v1/appeals/{number}/contact", PERM_APPEAL_VIEW, appeal_api_contact, NULL},
+  {"POST", "/api/v1/appeals/{number}/transitions", PERM_APPEAL_HANDLE, appeal_api_transition, NULL},
 
   /* audit */
   {"GET", "/api/v1/audit/head", PERM_PUBLIC, audit_api_head, NULL},

@@ -14,4 +14,5 @@ void config_defaults(zd_config *c) {
   c->timeout = 30;
   c->sync_full = 0;
   c->quiet = 0;
+  c->public_rate = 20;
 }

@@ -18,6 +18,7 @@ typedef struct zd_config {
   int timeout;             /* seconds a connection may stay idle / a request may take */
   int sync_full;           /* SQLite synchronous=FULL */
   int quiet;               /* no access log */
+  int public_rate;         /* public submissions per client address per hour */
 } zd_config;
 
 void config_defaults(zd_config *c);

@@ -1,0 +1,92 @@
+/* appeal_core.c — what the API, the pages and Open311 share: submit, scoped
+** lookup, transitions in a write transaction, the public lookup by code. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "appeal.h"
+#include "appeal_core.h"
+#include "modules/identity/identity.h"
+#include "platform/log.h"
+
+#define LOOKUP_FAILS_PER_HOUR 60
+
+void appeal_actor(req *r, char *out, size_t n) {
+  if (r->user_id) snprintf(out, n, "user:%s", r->login);
+  else snprintf(out, n, "public:%s", r->client[0] ? r->client : "?");
+}
+
+int appeal_submit(req *r, const appeal_new *in, int offline, char *number, char *code) {
+  long long now = (long long)time(NULL);
+  if (!offline) {
+    char key[96];
+    snprintf(key, sizeof key, "appeal:%s", r->client);
+    if (rl_count(r->app->limits, key, now, 3600) >= r->app->cfg->public_rate) {
+      resp_header(r, "Retry-After", "3600");
+      return zd_fail(&r->err, ZD_ERATE, "Too many matters from this address in the last hour; please try again later or come to the center.");
+    }
+  } else {
+    org v;
+    int rc = org_by_code(req_db(r), in->village, &v, &r->err);
+    if (rc == ZD_OK && !ident_scope_allows(req_db(r), r->user_id, PERM_APPEAL_HANDLE, v.id)) rc = ZD_ENOTFOUND;
+    if (rc == ZD_ENOTFOUND) return zd_fail(&r->err, ZD_ENOTFOUND, "No village with this code in your scope.");
+    if (rc) return rc;
+  }
+  char actor[96];
+  appeal_actor(r, actor, sizeof actor);
+  db_conn *w = db_writer(r->app->db);
+  int rc = db_begin(w, &r->err);
+  if (!rc) rc = appeal_create(w, actor, offline ? r->user_id : 0, in, number, code, &r->err);
+  if (!rc) rc = db_commit(w, &r->err);
+  else db_rollback(w);
+  db_release(w);
+  if (!rc && !offline) {
+    char key[96];
+    snprintf(key, sizeof key, "appeal:%s", r->client);
+    rl_hit(r->app->limits, key, now, 3600);
+  }
+  return rc;
+}
+
+int appeal_scoped(req *r, const char *number, perm p, appeal *a) {
+  int rc = appeal_get(req_db(r), number, a, &r->err);
+  if (rc == ZD_OK && !ident_scope_allows(req_db(r), r->user_id, p, a->org_id)) rc = ZD_ENOTFOUND;
+  if (rc == ZD_ENOTFOUND) zd_fail(&r->err, ZD_ENOTFOUND, "No case with this number in your scope.");
+  return rc;
+}
+
+int appeal_do(req *r, const char *number, const appeal_change *ch, appeal *out, char *allowed, size_t allowed_len) {
+  char actor[96];
+  appeal_actor(r, actor, sizeof actor);
+  db_conn *w = db_writer(r->app->db);
+  int rc = db_begin(w, &r->err);
+  if (!rc) rc = appeal_transition(w, actor, number, ch, out, allowed, allowed_len, &r->err);
+  if (!rc) rc = db_commit(w, &r->err);
+  else db_rollback(w);
+  db_release(w);
+  return rc;
+}
+
+int appeal_public_lookup(req *r, const char *number, const char *code, appeal *a) {
+  long long now = (long long)time(NULL);
+  char key[96];
+  snprintf(key, sizeof key, "track:%s", r->client);
+  if (rl_count(r->app->limits, key, now, 3600) >= LOOKUP_FAILS_PER_HOUR) {
+    resp_header(r, "Retry-After", "3600");
+    return zd_fail(&r->err, ZD_ERATE, "Too many wrong case numbers or codes from this address; please try again later.");
+  }
+  if (!number || !code || !appeal_code_ok(req_db(r), number, code)) {
+    rl_hit(r->app->limits, key, now, 3600);
+    return zd_fail(&r->err, ZD_ENOTFOUND, "No case matches this number and code.");
+  }
+  return appeal_get(req_db(r), number, a, &r->err);
+}
+
+void appeal_mask_phone(const char *p, char *out, size_t n) {
+  size_t len = strlen(p);
+  if (len <= 4) { snprintf(out, n, "%s", len ? "****" : ""); return; }
+  snprintf(out, n, "%.3s****%s", p, p + len - 4 > p + 3 ? p + len - 4 : p + 3);
+}
+
+int appeal_can_handle(req *r, const appeal *a) {
+  return ident_scope_allows(req_db(r), r->user_id, PERM_APPEAL_HANDLE, a->org_id);
+}

@@ -1,0 +1,292 @@
+/* appeal_db.c — storage of appeals and their timeline; every change audited. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "appeal.h"
+#include "appeal_store.h"
+#include "modules/audit/audit.h"
+#include "modules/identity/identity.h"
+#include "modules/org/org.h"
+#include "platform/text.h"
+
+#define COLS                                                                                                     \
+  "a.id, a.number, a.org_id, o.code, o.name, a.kind, a.channel, COALESCE(eb.login, ''), a.content, a.place, "    \
+  "a.raiser_name, a.raiser_phone, a.photo, a.state, COALESCE(a.mode, ''), COALESCE(a.owner_id, 0), "             \
+  "COALESCE(ow.login, ''), a.deadline, a.escalation, a.escalated_to, a.reopens, a.rating, a.answer, "             \
+  "a.created_at, a.updated_at, a.closed_at"
+#define FROM                                                                                                      \
+  " FROM appeal a JOIN org o ON o.id = a.org_id LEFT JOIN users eb ON eb.id = a.entered_by "                      \
+  "LEFT JOIN users ow ON ow.id = a.owner_id "
+
+static void cp(char *d, size_t n, const char *s) { snprintf(d, n, "%s", s ? s : ""); }
+
+void appeal_row(db_stmt *s, appeal *a) {
+  memset(a, 0, sizeof *a);
+  a->id = db_col_int(s, 0);
+  cp(a->number, sizeof a->number, db_col_text(s, 1));
+  a->org_id = db_col_int(s, 2);
+  cp(a->org_code, sizeof a->org_code, db_col_text(s, 3));
+  cp(a->org_name, sizeof a->org_name, db_col_text(s, 4));
+  int k = appeal_kind_parse(db_col_text(s, 5));
+  a->kind = k < 0 ? AK_VILLAGE : (appeal_kind)k;
+  int c = appeal_channel_parse(db_col_text(s, 6));
+  a->channel = c < 0 ? AC_ONLINE : (appeal_channel)c;
+  cp(a->entered_by, sizeof a->entered_by, db_col_text(s, 7));
+  cp(a->content, sizeof a->content, db_col_text(s, 8));
+  cp(a->place, sizeof a->place, db_col_text(s, 9));
+  cp(a->raiser_name, sizeof a->raiser_name, db_col_text(s, 10));
+  cp(a->raiser_phone, sizeof a->raiser_phone, db_col_text(s, 11));
+  cp(a->photo, sizeof a->photo, db_col_text(s, 12));
+  int st = appeal_state_parse(db_col_text(s, 13));
+  a->fsm.state = st < 0 ? AS_RECEIVED : (appeal_state)st;
+  int m = appeal_mode_parse(db_col_text(s, 14));
+  a->has_mode = m >= 0;
+  a->mode = m < 0 ? AM_CADRE_LED : (appeal_mode)m;
+  a->owner_id = db_col_int(s, 15);
+  cp(a->owner_login, sizeof a->owner_login, db_col_text(s, 16));
+  a->deadline = db_col_int(s, 17);
+  a->fsm.escalation = (int)db_col_int(s, 18);
+  cp(a->escalated_to, sizeof a->escalated_to, db_col_text(s, 19));
+  a->fsm.reopens = (int)db_col_int(s, 20);
+  int rt = appeal_rating_parse(db_col_text(s, 21));
+  a->fsm.rating = rt < 0 ? AR_NONE : (appeal_rating)rt;
+  cp(a->answer, sizeof a->answer, db_col_text(s, 22));
+  a->created_at = db_col_int(s, 23);
+  a->updated_at = db_col_int(s, 24);
+  a->closed_at = db_col_int(s, 25);
+}
+
+int appeal_get(db_conn *c, const char *number, appeal *a, zd_error *e) {
+  if (!number || strlen(number) > 20) return zd_fail(e, ZD_ENOTFOUND, "No case with this number.");
+  db_stmt *s = db_query(c, e, "SELECT " COLS FROM "WHERE a.number = ?", "s", number);
+  if (!s) return e->rc;
+  int rc = db_step(s, e);
+  if (rc == DB_ROW) appeal_row(s, a);
+  db_done(s);
+  if (rc == DB_DONE) return zd_fail(e, ZD_ENOTFOUND, "No case with this number.");
+  return rc < 0 ? rc : ZD_OK;
+}
+
+int appeal_code_ok(db_conn *c, const char *number, const char *code) {
+  char norm[9], h[65];
+  if (!appeal_code_normalise(code, norm)) return 0;
+  ident_token_hash(norm, h);
+  long long n = 0;
+  zd_error e;
+  return db_scalar_int(c, &e, &n, 0, "SELECT count(*) FROM appeal WHERE number = ? AND code_hash = ?", "ss", number, h) ==
+             ZD_OK && n == 1;
+}
+
+static int event(db_conn *w, long long id, const char *actor, const char *action, appeal_state from, appeal_state to,
+                 const char *note, int is_public, zd_error *e) {
+  int rc = db_run(w, e,
+                  "INSERT INTO appeal_event(appeal_id, at, actor, action, from_state, to_state, note, is_public) "
+                  "VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+                  "iisssssd", id, (long long)time(NULL), actor, action, appeal_state_key(from), appeal_state_key(to),
+                  note ? note : "", is_public);
+  return rc < 0 ? rc : ZD_OK;
+}
+
+int appeal_create(db_conn *w, const char *actor, long long entered_by, const appeal_new *in, char *number, char *code,
+                  zd_error *e) {
+  org v;
+  int rc = org_by_code(w, in->village, &v, e);
+  if (rc == ZD_OK && v.kind != ORG_VILLAGE && v.kind != ORG_COMMUNITY) rc = ZD_ENOTFOUND;
+  if (rc == ZD_ENOTFOUND) return zd_fail(e, ZD_EINVAL, "No village with the code '%s'.", in->village ? in->village : "");
+  if (rc) return rc;
+  int kind = appeal_kind_parse(in->kind);
+  if (kind < 0) return zd_fail(e, ZD_EINVAL, "The kind must be village, neighbour or family.");
+  int channel = appeal_channel_parse(in->channel ? in->channel : "online");
+  if (channel < 0) return zd_fail(e, ZD_EINVAL, "The channel must be online, room, day, visit, phone or wechat.");
+  if (entered_by == 0 && channel != AC_ONLINE) return zd_fail(e, ZD_EINVAL, "Only a cadre enters offline matters.");
+  const char *why = appeal_content_problem(in->content);
+  if (why) return zd_fail(e, ZD_EINVAL, "%s", why);
+  const char *fields[] = {in->place, in->name, in->phone};
+  const size_t limits[] = {200, 50, 20};
+  const char *names[] = {"place", "name", "phone"};
+  for (int i = 0; i < 3; i++) {
+    if (!fields[i]) continue;
+    if (!utf8_valid(fields[i], strlen(fields[i])) || utf8_len(fields[i]) > limits[i])
+      return zd_fail(e, ZD_EINVAL, "The %s is too long (at most %zu characters) or not valid text.", names[i], limits[i]);
+  }
+  if (in->phone && *in->phone) {
+    for (const char *p = in->phone; *p; p++)
+      if (!((*p >= '0' && *p <= '9') || *p == '-' || *p == '+' || *p == ' '))
+        return zd_fail(e, ZD_EINVAL, "The phone number may hold only digits, spaces, '+' and '-'.");
+  }
+  long long now = (long long)time(NULL);
+  time_t t = (time_t)now;
+  struct tm tm;
+  localtime_r(&t, &tm);
+  char day[8];
+  strftime(day, sizeof day, "%y%m%d", &tm);
+  long long today = 0;
+  char pat[24];
+  snprintf(pat, sizeof pat, "%s-%%", day);
+  rc = db_scalar_int(w, e, &today, 0, "SELECT count(*) FROM appeal WHERE number LIKE ?", "s", pat);
+  if (rc) return rc;
+  if (today >= 99999) return zd_fail(e, ZD_EUNAVAIL, "Too many cases today.");
+  snprintf(number, 24, "%.6s-%04d", day, (int)(today + 1));
+  char norm[9], h[65];
+  appeal_new_code(code);
+  appeal_code_normalise(code, norm);
+  ident_token_hash(norm, h);
+  appeal_state st = entered_by ? AS_REGISTERED : AS_RECEIVED;
+  db_stmt *s = db_query(w, e,
+                        "INSERT INTO appeal(number, code_hash, org_id, kind, channel, entered_by, content, place, "
+                        "raiser_name, raiser_phone, photo, state, created_at, updated_at) "
+                        "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                        "ssisszssssssii", number, h, v.id, appeal_kind_key((appeal_kind)kind),
+                        appeal_channel_key((appeal_channel)channel), entered_by, in->content, in->place ? in->place : "",
+                        in->name ? in->name : "", in->phone ? in->phone : "", in->photo ? in->photo : "",
+                        appeal_state_key(st), now, now);
+  if (!s) return e->rc;
+  long long id = 0;
+  rc = db_step(s, e);
+  if (rc == DB_ROW) id = db_col_int(s, 0);
+  db_done(s);
+  if (rc < 0) return rc;
+  rc = event(w, id, actor, entered_by ? "register" : "receive", AS_RECEIVED, st, "", 1, e);
+  if (rc) return rc;
+  char obj[48];
+  snprintf(obj, sizeof obj, "appeal:%s", number);
+  buf after = BUF_INIT;
+  /* the audit keeps the fact and the classification; contact details stay in the case row */
+  buf_printf(&after, "{\"kind\":\"%j\",\"channel\":\"%j\",\"state\":\"%j\"}", appeal_kind_key((appeal_kind)kind),
+             appeal_channel_key((appeal_channel)channel), appeal_state_key(st));
+  rc = audit_append(w, actor, "appeal.create", obj, v.id, "", buf_str(&after), e);
+  buf_free(&after);
+  return rc;
+}
+
+int appeal_transition(db_conn *w, const char *actor, const char *number, const appeal_change *ch, appeal *out,
+                      char *allowed, size_t allowed_len, zd_error *e) {
+  appeal a;
+  int rc = appeal_get(w, number, &a, e);
+  if (rc) return rc;
+  appeal_step st = ch->step;
+  long long owner = 0;
+  if (st.action == AA_ASSIGN && ch->owner && *ch->owner) {
+    user u;
+    zd_error ue;
+    if (ident_user_by_login(w, ch->owner, &u, NULL, 0, &ue) != ZD_OK ||
+        !ident_scope_allows(w, u.id, PERM_APPEAL_HANDLE, a.org_id))
+      return zd_fail(e, ZD_EINVAL, "'%s' is not a cadre who may handle this village's matters.", ch->owner);
+    owner = u.id;
+    st.has_owner = 1;
+  }
+  const char *text = ch->text && *ch->text ? ch->text : NULL;
+  if (text && (!utf8_valid(text, strlen(text)) || utf8_len(text) > 2000))
+    return zd_fail(e, ZD_EINVAL, "The text is longer than 2000 characters or not valid UTF-8.");
+  st.has_text = text != NULL;
+  appeal_fsm next;
+  const char *why = NULL;
+  rc = appeal_apply(&a.fsm, &st, &next, &why);
+  if (rc) {
+    if (allowed) appeal_allowed_list(&a.fsm, allowed, allowed_len);
+    return zd_fail(e, rc, "%s", why);
+  }
+  long long now = (long long)time(NULL);
+  long long deadline = a.deadline, closed = a.closed_at;
+  const char *mode = a.has_mode ? appeal_mode_key(a.mode) : NULL;
+  const char *answer = a.answer, *escalated_to = a.escalated_to;
+  if (st.action == AA_ASSIGN) {
+    mode = appeal_mode_key(st.mode);
+    deadline = now + (long long)appeal_mode_days(st.mode) * 86400;
+  } else {
+    owner = a.owner_id;
+  }
+  if (st.action == AA_ANSWER) answer = text;
+  if (next.state == AS_ESCALATED && st.action == AA_ESCALATE) escalated_to = text;
+  if (next.state == AS_ESCALATED && st.action == AA_RATE) escalated_to = appeal_escalation_label(next.escalation);
+  if (next.state == AS_CLOSED) closed = now;
+  rc = db_run(w, e,
+              "UPDATE appeal SET state = ?, mode = ?, owner_id = ?, deadline = ?, escalation = ?, escalated_to = ?, "
+              "reopens = ?, rating = ?, answer = ?, updated_at = ?, closed_at = ? WHERE id = ?",
+              "sszidsdssiii", appeal_state_key(next.state), mode, owner, deadline, next.escalation, escalated_to,
+              next.reopens, appeal_rating_key(next.rating), answer, now, closed, a.id);
+  if (rc < 0) return rc;
+  int is_public = st.action == AA_ANSWER || st.action == AA_RATE || st.action == AA_CLOSE || st.action == AA_REGISTER ||
+                  st.action == AA_ASSIGN || st.action == AA_START || st.action == AA_ESCALATE;
+  const char *note = st.action == AA_RATE ? appeal_rating_key(next.rating) : text;
+  rc = event(w, a.id, actor, appeal_action_key(st.action), a.fsm.state, next.state, note, is_public, e);
+  if (rc) return rc;
+  char obj[48];
+  snprintf(obj, sizeof obj, "appeal:%s", a.number);
+  buf before = BUF_INIT, after = BUF_INIT;
+  buf_printf(&before, "{\"state\":\"%j\",\"escalation\":%d,\"reopens\":%d}", appeal_state_key(a.fsm.state),
+             a.fsm.escalation, a.fsm.reopens);
+  buf_printf(&after, "{\"state\":\"%j\",\"escalation\":%d,\"reopens\":%d,\"action\":\"%j\",\"mode\":\"%j\",\"owner\":%lld}",
+             appeal_state_key(next.state), next.escalation, next.reopens, appeal_action_key(st.action),
+             mode ? mode : "", owner);
+  char action[40];
+  snprintf(action, sizeof action, "appeal.%s", appeal_action_key(st.action));
+  rc = audit_append(w, actor, action, obj, a.org_id, buf_str(&before), buf_str(&after), e);
+  buf_free(&before);
+  buf_free(&after);
+  if (rc) return rc;
+  if (out) rc = appeal_get(w, number, out, e);
+  return rc;
+}
+
+int appeal_events(db_conn *c, long long id, int public_only, appeal_event_fn fn, void *arg, zd_error *e) {
+  db_stmt *s = db_query(c, e,
+                        "SELECT at, actor, action, from_state, to_state, note, is_public FROM appeal_event "
+                        "WHERE appeal_id = ? ORDER BY id", "i", id);
+  if (!s) return e->rc;
+  int rc;
+  while ((rc = db_step(s, e)) == DB_ROW) {
+    int pub = (int)db_col_int(s, 6);
+    if (public_only && !pub) continue;
+    fn(arg, db_col_int(s, 0), db_col_text(s, 1), db_col_text(s, 2), db_col_text(s, 3), db_col_text(s, 4),
+       db_col_text(s, 5), pub);
+  }
+  db_done(s);
+  return rc < 0 ? rc : ZD_OK;
+}
+
+int appeal_list(db_conn *c, long long user_id, const appeal_filter *f, appeal_row_fn fn, void *arg, long long *total,
+                zd_error *e) {
+  /* scope in the query: only villages under a node where the user may view appeals */
+  const char *k[7];
+  int n = 0;
+  for (int i = 0; i < ROLE_COUNT && n < 7; i++)
+    if (role_grants((role)i, PERM_APPEAL_VIEW)) k[n++] = role_key((role)i);
+  while (n < 7) k[n++] = "";
+  buf where = BUF_INIT, pat = BUF_INIT;
+  buf_puts(&where,
+           "WHERE a.org_id IN (SELECT oc.descendant FROM org_closure oc JOIN user_role ur ON ur.org_id = oc.ancestor "
+           "WHERE ur.user_id = ? AND ur.role IN (?, ?, ?, ?, ?, ?, ?)) "
+           "AND (? = '' OR o.code = ?) AND (? = '' OR a.state = ?) AND (? = '' OR a.kind = ?) "
+           "AND (? = '' OR COALESCE(a.mode, '') = ?) AND (? = '' OR ow.login = ?) "
+           "AND (? = 0 OR (a.deadline > 0 AND a.deadline < ? AND a.state NOT IN ('resolved','answered','rated','closed'))) "
+           "AND (? = 0 OR a.state <> 'closed') "
+           "AND (? = '' OR a.content LIKE ? ESCAPE '\\' OR a.place LIKE ? ESCAPE '\\' OR a.number = ?) ");
+  if (f->q && *f->q) appeal_like_pattern(f->q, &pat);
+  const char *v = f->village ? f->village : "", *st = f->state ? f->state : "", *kd = f->kind ? f->kind : "";
+  const char *md = f->mode ? f->mode : "", *ow = f->owner ? f->owner : "", *q = f->q ? f->q : "";
+  long long now = (long long)time(NULL);
+  char count_sql[2048], list_sql[2048];
+  snprintf(count_sql, sizeof count_sql, "SELECT count(*)" FROM "%s", buf_str(&where));
+  snprintf(list_sql, sizeof list_sql, "SELECT " COLS FROM "%s ORDER BY a.created_at DESC, a.id DESC LIMIT ? OFFSET ?",
+           buf_str(&where));
+  buf_free(&where);
+#define FILTER_ARGS                                                                                            \
+  user_id, k[0], k[1], k[2], k[3], k[4], k[5], k[6], v, v, st, st, kd, kd, md, md, ow, ow, (long long)f->overdue, now, \
+      (long long)f->open_only, q, buf_str(&pat), buf_str(&pat), q
+  int rc = db_scalar_int(c, e, total, 0, count_sql, "isssssssssssssssssiiissss", FILTER_ARGS);
+  db_stmt *s = rc ? NULL
+                  : db_query(c, e, list_sql, "isssssssssssssssssiiissssdd", FILTER_ARGS, f->limit, f->offset);
+#undef FILTER_ARGS
+  buf_free(&pat);
+  if (rc) return rc;
+  if (!s) return e->rc;
+  appeal a;
+  while ((rc = db_step(s, e)) == DB_ROW) {
+    appeal_row(s, &a);
+    fn(arg, &a);
+  }
+  db_done(s);
+  return rc < 0 ? rc : ZD_OK;
+}
