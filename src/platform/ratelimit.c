@@ -7,6 +7,7 @@
 typedef struct slot {
   char key[96];
   long long start;
+  int window;
   int count;
 } slot;
 
@@ -34,22 +35,26 @@ void rl_free(ratelimit *rl) {
 }
 
 static slot *find(ratelimit *rl, const char *key, long long now, int window, int create) {
-  slot *empty = NULL, *oldest = NULL;
+  slot *empty = NULL, *expired = NULL, *oldest = NULL;
   for (int i = 0; i < rl->cap; i++) {
     slot *s = &rl->s[i];
-    if (s->key[0] && strncmp(s->key, key, sizeof s->key - 1) == 0) {
+    if (!s->key[0]) { if (!empty) empty = s; continue; }
+    if (strncmp(s->key, key, sizeof s->key - 1) == 0) {
       if (now - s->start >= window) { s->start = now; s->count = 0; }
+      s->window = window;
       return s;
     }
-    if (!s->key[0] || now - s->start >= 3600) { if (!empty) empty = s; }
+    if (now - s->start >= s->window) { if (!expired) expired = s; }
     else if (!oldest || s->start < oldest->start) oldest = s;
   }
   if (!create) return NULL;
-  slot *s = empty ? empty : oldest;
+  /* an empty slot first, then one whose own window has passed, then the oldest */
+  slot *s = empty ? empty : expired ? expired : oldest;
   if (!s) return NULL;
   strncpy(s->key, key, sizeof s->key - 1);
   s->key[sizeof s->key - 1] = 0;
   s->start = now;
+  s->window = window;
   s->count = 0;
   return s;
 }

@@ -61,6 +61,8 @@ int ident_role_add(db_conn *w, const char *actor, long long user_id, role rl, lo
 int ident_token_create(db_conn *w, const char *actor, long long user_id, const char *label, char *token_out,
                        size_t toklen, long long *id, zd_error *e);
 int ident_user_count(db_conn *c, long long *n, zd_error *e);
+/* The user an unrevoked API token belongs to; ZD_ENOTFOUND otherwise. */
+int ident_user_by_token(db_conn *c, const char *token, user *u, zd_error *e);
 /* Is org_id inside a node where the user holds a role granting p? */
 int ident_scope_allows(db_conn *c, long long user_id, perm p, long long org_id);
 /* The roles granting p, as an SQL list literal of keys: "'county-admin','township-admin'". */

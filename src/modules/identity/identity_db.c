@@ -119,3 +119,23 @@ int ident_scope_allows(db_conn *c, long long user_id, perm p, long long org_id) 
                          "iisssssss", user_id, org_id, k[0], k[1], k[2], k[3], k[4], k[5], k[6]);
   return rc == ZD_OK && found > 0;
 }
+
+int ident_user_by_token(db_conn *c, const char *token, user *u, zd_error *e) {
+  if (!token || !*token || strlen(token) > 200) return zd_fail(e, ZD_ENOTFOUND, "Unknown token.");
+  char h[65];
+  ident_token_hash(token, h);
+  db_stmt *s = db_query(c, e,
+                        "SELECT u.id, u.login, u.display_name FROM api_token t JOIN users u ON u.id = t.user_id "
+                        "WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled = 0", "s", h);
+  if (!s) return e->rc;
+  int rc = db_step(s, e);
+  if (rc == DB_ROW) {
+    memset(u, 0, sizeof *u);
+    u->id = db_col_int(s, 0);
+    snprintf(u->login, sizeof u->login, "%s", db_col_text(s, 1));
+    snprintf(u->display_name, sizeof u->display_name, "%s", db_col_text(s, 2));
+  }
+  db_done(s);
+  if (rc == DB_DONE) return zd_fail(e, ZD_ENOTFOUND, "Unknown token.");
+  return rc < 0 ? rc : ZD_OK;
+}

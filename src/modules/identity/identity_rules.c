@@ -70,9 +70,9 @@ int session_valid(long long created, long long seen, long long now) {
 const char *password_problem(const char *pw) {
   if (!pw) return "A password is required.";
   size_t n = strlen(pw);
-  if (n < 10) return "The password must be at least 10 characters long.";
-  if (n > 128) return "The password must be at most 128 bytes long.";
   if (!utf8_valid(pw, n)) return "The password is not valid UTF-8.";
+  if (utf8_len(pw) < 10) return "The password must be at least 10 characters long.";
+  if (n > 128) return "The password must be at most 128 bytes long.";
   return NULL;
 }
 
