@@ -3,7 +3,7 @@
 .DELETE_ON_ERROR:
 
 CC      ?= cc
-PKGS    := libmicrohttpd sqlite3 jansson libsodium libpq
+PKGS    := libmicrohttpd sqlite3 jansson libsodium libpq cairo pangocairo libqrencode
 CFLAGS  ?= -O2 -g
 override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc -Ibuild/gen
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -19,16 +19,21 @@ DB      ?= zhendi.db
 LISTEN  ?= 127.0.0.1:8080
 DEMO_PW ?= zhendi-demo
 
+# V=1 shows the full compiler commands
+Q := $(if $(V),,@)
+
 $(B)/zhendi: $(OBJ) $(B)/obj/main.o
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
+	@echo "  LINK $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
 
 $(B)/obj/%.o: src/%.c $(wildcard src/*.h src/platform/*.h src/modules/*/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	@echo "  CC   $<"
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
 $(B)/obj/gen/assets.o: $(B)/gen/assets.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Wno-overlength-strings -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) -Wno-overlength-strings -c -o $@ $<
 
 # The embed tool is built without sanitizers: it only runs at build time.
 build/embed: tools/embed.c
@@ -37,11 +42,12 @@ build/embed: tools/embed.c
 
 $(B)/gen/assets.c: build/embed $(ASSETS)
 	@mkdir -p $(dir $@)
-	build/embed $@ $(ASSETS)
+	$(Q)build/embed $@ $(ASSETS)
 
 $(B)/tests/%: tests/unit/%.c $(OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka $(LDFLAGS)
+	@echo "  TEST $@"
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka $(LDFLAGS)
 
 .PHONY: deps run test test-unit test-http test-browser test-asan clean screenshot
 deps:

@@ -51,6 +51,7 @@ const route zd_routes[] = {
   /* appeals (民事直说): public */
   {"GET", "/v/{code}/appeal", PERM_PUBLIC, appeal_page_form, NULL},
   {"POST", "/v/{code}/appeal", PERM_PUBLIC, appeal_page_submit, NULL},
+  {"GET", "/v/{code}/appeal-poster.pdf", PERM_PUBLIC, appeal_pdf_poster, NULL},
   {"GET", "/track", PERM_PUBLIC, appeal_page_track, NULL},
   {"POST", "/track/rate", PERM_PUBLIC, appeal_page_track_rate, NULL},
   {"POST", "/api/v1/public/appeals", PERM_PUBLIC, appeal_api_public_create, NULL},
@@ -58,6 +59,8 @@ const route zd_routes[] = {
   {"POST", "/api/v1/public/appeals/{number}/rating", PERM_PUBLIC, appeal_api_public_rate, NULL},
   /* appeals: cadres */
   {"GET", "/appeals", PERM_APPEAL_VIEW, appeal_page_list, NULL},
+  {"GET", "/v/{code}/shuoshi", PERM_APPEAL_VIEW, appeal_page_shuoshi, NULL},
+  {"GET", "/v/{code}/shuoshi.pdf", PERM_APPEAL_VIEW, appeal_pdf_shuoshi, NULL},
   {"GET", "/appeals/new", PERM_APPEAL_HANDLE, appeal_page_new, NULL},
   {"POST", "/appeals/new", PERM_APPEAL_HANDLE, appeal_page_new_post, NULL},
   {"GET", "/appeals/{number}", PERM_APPEAL_VIEW, appeal_page_detail, NULL},
@@ -67,6 +70,12 @@ const route zd_routes[] = {
   {"GET", "/api/v1/appeals/{number}", PERM_APPEAL_VIEW, appeal_api_get, NULL},
   {"GET", "/api/v1/appeals/{number}/contact", PERM_APPEAL_VIEW, appeal_api_contact, NULL},
   {"POST", "/api/v1/appeals/{number}/transitions", PERM_APPEAL_HANDLE, appeal_api_transition, NULL},
+
+  /* appeals: Open311 GeoReport v2 ({file} is NAME.json or NAME.xml) */
+  {"GET", "/open311/v2/{file}", PERM_PUBLIC, open311_discovery_or_list, NULL},
+  {"POST", "/open311/v2/{file}", PERM_PUBLIC, open311_requests_post, NULL},
+  {"GET", "/open311/v2/services/{file}", PERM_PUBLIC, open311_service, NULL},
+  {"GET", "/open311/v2/requests/{file}", PERM_PUBLIC, open311_request_get, NULL},
 
   /* audit */
   {"GET", "/api/v1/audit/head", PERM_PUBLIC, audit_api_head, NULL},

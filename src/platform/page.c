@@ -36,9 +36,9 @@ void page_begin(req *r, buf *b, const char *title) {
   }
   buf_puts(b, "</nav>");
   if (r->user_id)
-    buf_printf(b, "<a class=\"me\" href=\"/me\">%s</a><form class=\"logout\" method=\"post\" action=\"/logout\">"
+    buf_printf(b, "<a class=\"me\" href=\"/appeals\">%s</a><a class=\"me\" href=\"/me\">%s</a><form class=\"logout\" method=\"post\" action=\"/logout\">"
                   "<input type=\"hidden\" name=\"csrf\" value=\"%s\"><button type=\"submit\">%s</button></form>",
-               r->login, r->csrf, T(r, "Log out"));
+               T(r, "Work"), r->login, r->csrf, T(r, "Log out"));
   else
     buf_printf(b, "<a class=\"me\" href=\"/login\">%s</a>", T(r, "Log in"));
   lang_link(r, b);

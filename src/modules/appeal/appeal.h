@@ -121,6 +121,7 @@ typedef struct appeal {
 
 typedef struct appeal_new {
   const char *village, *kind, *content, *place, *name, *phone, *channel, *photo;
+  long long at; /* when it was raised; 0 = now (imports and demo data set it) */
 } appeal_new;
 
 int appeal_create(db_conn *w, const char *actor, long long entered_by, const appeal_new *in, char *number,
@@ -149,6 +150,7 @@ int appeal_page_new_post(req *r);
 int appeal_page_shuoshi(req *r);
 int appeal_pdf_poster(req *r);
 int appeal_pdf_shuoshi(req *r);
+int open311_discovery_or_list(req *r);
 int open311_discovery(req *r);
 int open311_services(req *r);
 int open311_service(req *r);

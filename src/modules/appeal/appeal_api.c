@@ -105,7 +105,7 @@ int appeal_api_public_rate(req *r) {
   if (!rc) rc = appeal_public_lookup(r, req_param(r, "number"), code, &a);
   if (!rc) {
     int rt = appeal_rating_parse(rating);
-    appeal_change ch = {{AA_RATE, 0, rt < 0 ? AR_NONE : (appeal_rating)rt, 0, 0}, NULL, NULL};
+    appeal_change ch = {{AA_RATE, 0, rt < 0 ? AR_NONE : (appeal_rating)rt, 0, 0}, NULL, NULL, 0};
     char allowed[200] = "";
     rc = appeal_do(r, a.number, &ch, &a, allowed, sizeof allowed);
   }
@@ -230,7 +230,7 @@ int appeal_api_transition(req *r) {
   if (!rc) {
     int m = mode ? appeal_mode_parse(mode) : -1;
     if (act == AA_ASSIGN && m < 0) rc = zd_fail(&r->err, ZD_EINVAL, "Choose a way of handling: on_site, cadre_led, joint_township or joint_department.");
-    appeal_change ch = {{(appeal_action)act, m < 0 ? AM_COUNT : (appeal_mode)m, AR_NONE, 0, 0}, owner, text};
+    appeal_change ch = {{(appeal_action)act, m < 0 ? AM_COUNT : (appeal_mode)m, AR_NONE, 0, 0}, owner, text, 0};
     char allowed[200] = "";
     if (!rc) rc = appeal_do(r, a.number, &ch, &a, allowed, sizeof allowed);
     if (rc == ZD_ECONFLICT) {

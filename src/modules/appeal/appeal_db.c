@@ -78,12 +78,12 @@ int appeal_code_ok(db_conn *c, const char *number, const char *code) {
              ZD_OK && n == 1;
 }
 
-static int event(db_conn *w, long long id, const char *actor, const char *action, appeal_state from, appeal_state to,
-                 const char *note, int is_public, zd_error *e) {
+static int event(db_conn *w, long long id, long long at, const char *actor, const char *action, appeal_state from,
+                 appeal_state to, const char *note, int is_public, zd_error *e) {
   int rc = db_run(w, e,
                   "INSERT INTO appeal_event(appeal_id, at, actor, action, from_state, to_state, note, is_public) "
                   "VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
-                  "iisssssd", id, (long long)time(NULL), actor, action, appeal_state_key(from), appeal_state_key(to),
+                  "iisssssd", id, at, actor, action, appeal_state_key(from), appeal_state_key(to),
                   note ? note : "", is_public);
   return rc < 0 ? rc : ZD_OK;
 }
@@ -115,7 +115,7 @@ int appeal_create(db_conn *w, const char *actor, long long entered_by, const app
       if (!((*p >= '0' && *p <= '9') || *p == '-' || *p == '+' || *p == ' '))
         return zd_fail(e, ZD_EINVAL, "The phone number may hold only digits, spaces, '+' and '-'.");
   }
-  long long now = (long long)time(NULL);
+  long long now = in->at ? in->at : (long long)time(NULL);
   time_t t = (time_t)now;
   struct tm tm;
   localtime_r(&t, &tm);
@@ -147,7 +147,7 @@ int appeal_create(db_conn *w, const char *actor, long long entered_by, const app
   if (rc == DB_ROW) id = db_col_int(s, 0);
   db_done(s);
   if (rc < 0) return rc;
-  rc = event(w, id, actor, entered_by ? "register" : "receive", AS_RECEIVED, st, "", 1, e);
+  rc = event(w, id, now, actor, entered_by ? "register" : "receive", AS_RECEIVED, st, "", 1, e);
   if (rc) return rc;
   char obj[48];
   snprintf(obj, sizeof obj, "appeal:%s", number);
@@ -187,7 +187,7 @@ int appeal_transition(db_conn *w, const char *actor, const char *number, const a
     if (allowed) appeal_allowed_list(&a.fsm, allowed, allowed_len);
     return zd_fail(e, rc, "%s", why);
   }
-  long long now = (long long)time(NULL);
+  long long now = ch->at ? ch->at : (long long)time(NULL);
   long long deadline = a.deadline, closed = a.closed_at;
   const char *mode = a.has_mode ? appeal_mode_key(a.mode) : NULL;
   const char *answer = a.answer, *escalated_to = a.escalated_to;
@@ -210,7 +210,7 @@ int appeal_transition(db_conn *w, const char *actor, const char *number, const a
   int is_public = st.action == AA_ANSWER || st.action == AA_RATE || st.action == AA_CLOSE || st.action == AA_REGISTER ||
                   st.action == AA_ASSIGN || st.action == AA_START || st.action == AA_ESCALATE;
   const char *note = st.action == AA_RATE ? appeal_rating_key(next.rating) : text;
-  rc = event(w, a.id, actor, appeal_action_key(st.action), a.fsm.state, next.state, note, is_public, e);
+  rc = event(w, a.id, now, actor, appeal_action_key(st.action), a.fsm.state, next.state, note, is_public, e);
   if (rc) return rc;
   char obj[48];
   snprintf(obj, sizeof obj, "appeal:%s", a.number);

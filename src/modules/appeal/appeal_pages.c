@@ -72,7 +72,7 @@ int appeal_page_submit(req *r) {
   if (rc) return rc;
   if (!req_form_ok(r)) return r->err.rc;
   appeal_new in = {v.code, req_form(r, "kind"), req_form(r, "content"), req_form(r, "place"), req_form(r, "name"),
-                   req_form(r, "phone"), "online", NULL};
+                   req_form(r, "phone"), "online", NULL, 0};
   char number[24], code[10];
   rc = appeal_submit(r, &in, 0, number, code);
   buf b = BUF_INIT;
@@ -185,7 +185,7 @@ int appeal_page_track_rate(req *r) {
   int rc = appeal_public_lookup(r, number, code, &a);
   if (rc) return rc;
   int rt = appeal_rating_parse(req_form(r, "rating"));
-  appeal_change ch = {{AA_RATE, 0, rt < 0 ? AR_NONE : (appeal_rating)rt, 0, 0}, NULL, NULL};
+  appeal_change ch = {{AA_RATE, 0, rt < 0 ? AR_NONE : (appeal_rating)rt, 0, 0}, NULL, NULL, 0};
   char allowed[200];
   rc = appeal_do(r, a.number, &ch, &a, allowed, sizeof allowed);
   if (rc) return rc;

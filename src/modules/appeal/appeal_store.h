@@ -7,6 +7,7 @@ typedef struct appeal_change {
   appeal_step step;
   const char *owner;   /* assign: login of the owning cadre */
   const char *text;    /* escalate: unit; resolve: how; answer: public answer; note: internal note */
+  long long at;        /* when it happened; 0 = now */
 } appeal_change;
 
 typedef struct appeal_filter {

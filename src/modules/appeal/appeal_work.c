@@ -200,7 +200,7 @@ int appeal_page_transition(req *r) {
   int m = mode ? appeal_mode_parse(mode) : -1;
   if (act == AA_ASSIGN && m < 0) return detail(r, number, T(r, "Choose a way of handling."), 400);
   appeal_change ch = {{(appeal_action)act, m < 0 ? AM_COUNT : (appeal_mode)m, AR_NONE, 0, 0}, req_form(r, "owner"),
-                      req_form(r, "text")};
+                      req_form(r, "text"), 0};
   char allowed[200];
   rc = appeal_do(r, number, &ch, &a, allowed, sizeof allowed);
   if (rc == ZD_EINVAL || rc == ZD_ECONFLICT) return detail(r, number, T(r, r->err.msg), zd_http_status(rc));
@@ -246,7 +246,7 @@ int appeal_page_new_post(req *r) {
   const char *channel = req_form(r, "channel");
   if (!channel || appeal_channel_parse(channel) <= AC_ONLINE) return new_form(r, T(r, "Choose how the matter was raised."), 400);
   appeal_new in = {req_form(r, "village"), req_form(r, "kind"), req_form(r, "content"), req_form(r, "place"),
-                   req_form(r, "name"), req_form(r, "phone"), channel, NULL};
+                   req_form(r, "name"), req_form(r, "phone"), channel, NULL, 0};
   char number[24], code[10];
   int rc = appeal_submit(r, &in, 1, number, code);
   if (rc == ZD_EINVAL || rc == ZD_ENOTFOUND) return new_form(r, T(r, r->err.msg), zd_http_status(rc));

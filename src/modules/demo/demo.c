@@ -2,7 +2,10 @@
 #include "demo.h"
 #include <stdio.h>
 #include <string.h>
+#include "modules/appeal/appeal.h"
+#include "modules/appeal/appeal_store.h"
 #include "modules/identity/identity.h"
+#include <time.h>
 #include "modules/org/org.h"
 
 typedef struct demo_village {
@@ -77,6 +80,55 @@ static int load(db_conn *w, const char *pw, zd_error *e) {
   return rc;
 }
 
+/* Villagers' matters of the last weeks, at every stage, so that the work list,
+** the tracking page and last month's 说事日 report have something to show. */
+typedef struct demo_case {
+  const char *village, *kind, *channel, *content, *place;
+  int days_ago;
+  int steps; /* how far it went: 0 registered … 6 closed satisfied, 7 answered-unsatisfied */
+  const char *mode, *answer;
+} demo_case;
+
+static const demo_case cases[] = {
+  {"renhe", "village", "day", "二组到村委会的路灯坏了三个多月，晚上走路不安全。", "二组路口", 38, 6, "cadre_led", "已联系供电所更换灯泡和线路，二组路灯恢复照明。"},
+  {"renhe", "neighbour", "room", "邻居家新砌的围墙占了我家门前的排水沟，下雨就积水。", "三组", 34, 6, "on_site", "村调解委员会现场调解，双方同意改砌围墙、疏通水沟。"},
+  {"renhe", "village", "online", "希望农家书屋周末也能开放，孩子们放假想看书。", "党群服务中心", 31, 7, "cadre_led", "已安排志愿者周六上午开放农家书屋。"},
+  {"renhe", "family", "visit", "独居老人冬季取暖用煤不足，需要帮扶。", "一组", 29, 5, "joint_township", "已报镇民政办，送去取暖煤500公斤。"},
+  {"renhe", "village", "online", "村口垃圾收集点清运不及时，有异味。", "村口", 6, 3, "joint_township", NULL},
+  {"renhe", "village", "phone", "申请修缮三组通组道路上的一段塌方。", "三组通组路", 3, 2, "joint_department", NULL},
+  {"renhe", "neighbour", "online", "楼上邻居晚上十一点后还在装修，影响休息。", "集中安置点", 1, 0, NULL, NULL},
+  {"yinxing", "village", "day", "银杏村活动室的桌椅不够，开会时很多人站着。", "党群服务中心", 36, 6, "on_site", "已用改造资金添置桌椅40套。"},
+  {"yinxing", "family", "room", "儿子外出务工，留守老人看病需要有人陪同。", "二组", 12, 2, "cadre_led", NULL},
+};
+
+static int demo_cases(db_conn *w, zd_error *e) {
+  long long now = (long long)time(NULL);
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    const demo_case *c = &cases[i];
+    long long t = now - (long long)c->days_ago * 86400;
+    char number[24], code[10], owner[40];
+    appeal_new in = {c->village, c->kind, c->content, c->place, "", "", c->channel, NULL, t};
+    int online = strcmp(c->channel, "online") == 0;
+    snprintf(owner, sizeof owner, "%s-%s", c->village, strcmp(c->village, "renhe") == 0 ? "cadre" : "admin");
+    user u;
+    int rc = ident_user_by_login(w, owner, &u, NULL, 0, e);
+    if (!rc) rc = appeal_create(w, "system:demo", online ? 0 : u.id, &in, number, code, e);
+    const appeal_action steps[] = {AA_REGISTER, AA_ASSIGN, AA_START, AA_RESOLVE, AA_ANSWER, AA_RATE, AA_CLOSE};
+    for (int k = online ? 0 : 1; !rc && k <= c->steps && k < 7; k++) {
+      if (k == 0 && !online) continue;
+      appeal_change ch = {{steps[k], AM_COUNT, AR_NONE, 0, 0}, NULL, NULL, t + (k + 1) * 3600L * 20};
+      if (steps[k] == AA_ASSIGN) { ch.step.mode = (appeal_mode)appeal_mode_parse(c->mode); ch.owner = owner; }
+      if (steps[k] == AA_RESOLVE) ch.text = "已办理。";
+      if (steps[k] == AA_ANSWER) ch.text = c->answer;
+      if (steps[k] == AA_RATE) ch.step.rating = c->steps == 7 ? AR_UNSATISFIED : AR_SATISFIED;
+      if (steps[k] == AA_CLOSE && c->steps == 7) break;
+      rc = appeal_transition(w, steps[k] == AA_RATE ? "public:demo" : "system:demo", number, &ch, NULL, NULL, 0, e);
+    }
+    if (rc) return rc;
+  }
+  return ZD_OK;
+}
+
 int demo_load(db *d, const char *password, zd_error *e) {
   db_conn *w = db_writer(d);
   long long n = 0;
@@ -86,6 +138,7 @@ int demo_load(db *d, const char *password, zd_error *e) {
   if (!rc) rc = db_begin(w, e);
   if (!rc) {
     rc = load(w, password, e);
+    if (!rc) rc = demo_cases(w, e);
     if (!rc) rc = db_commit(w, e);
     else db_rollback(w);
   }

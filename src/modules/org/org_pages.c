@@ -109,7 +109,16 @@ int org_page_village(req *r) {
     r->err = e2;
     return rc;
   }
-  buf_printf(&b, "<p class=\"code\">%s: <code>%s</code></p>", T(r, "Village code"), v.code);
+  /* what a villager can do here (民事直说), and the paper for the center's wall */
+  buf_printf(&b, "<section class=\"actions-public\"><a class=\"button big\" href=\"/v/%u/appeal\">%s</a>"
+                 "<a class=\"button secondary\" href=\"/track\">%s</a></section>",
+             v.code, T(r, "Tell us your matter"), T(r, "Track your matter"));
+  buf_printf(&b, "<p class=\"code\">%s: <code>%s</code> · <a href=\"/v/%u/appeal-poster.pdf\">%s</a>", T(r, "Village code"),
+             v.code, v.code, T(r, "QR poster for the center (A4 PDF)"));
+  if (r->user_id)
+    buf_printf(&b, " · <a href=\"/appeals?village=%u\">%s</a> · <a href=\"/v/%u/shuoshi\">%s</a>", v.code,
+               T(r, "Villagers' matters"), v.code, T(r, "Monthly talk day report"));
+  buf_puts(&b, "</p>");
   page_end(r, &b);
   resp_html(r, 200, &b);
   return ZD_OK;
