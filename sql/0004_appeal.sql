@@ -11,7 +11,7 @@ CREATE TABLE appeal (
   place TEXT NOT NULL DEFAULT '',
   raiser_name TEXT NOT NULL DEFAULT '',
   raiser_phone TEXT NOT NULL DEFAULT '',
-  photo VARCHAR(64) NOT NULL DEFAULT '',
+  photo VARCHAR(80) NOT NULL DEFAULT '',  -- <sha256>.<ext> in the upload store
   state VARCHAR(16) NOT NULL,
   mode VARCHAR(24),
   owner_id INTEGER REFERENCES users(id),

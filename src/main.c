@@ -203,7 +203,8 @@ static int first_run_link(db *d) {
     if (!rc)
       printf("No administrator yet. Start the server (zhendi serve) and open, once:\n"
              "  http://127.0.0.1:8080/setup?token=%s\n"
-             "or create one here: zhendi user add --login NAME --role county-admin --scope CODE\n", tok);
+             "It creates the county and its first administrator; more users then come from\n"
+             "the pages or from: zhendi user add --login NAME --role ROLE --scope CODE\n", tok);
   }
   db_release(w);
   if (rc) fprintf(stderr, "zhendi init: %s\n", e.msg);

@@ -36,6 +36,7 @@ typedef struct reqctx {
   server *srv;
   struct timespec t0;
   int too_big;
+  size_t max_body;
   int route;
   int queued;
 } reqctx;
@@ -118,7 +119,7 @@ static void dispatch(reqctx *c) {
   MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, collect_arg, &scan);
   pick_lang(r);
   if (c->too_big) {
-    zd_fail(&r->err, ZD_ETOOBIG, "The request body is larger than %zu bytes.", a->cfg->max_body);
+    zd_fail(&r->err, ZD_ETOOBIG, "The request body is larger than %zu bytes.", c->max_body);
     resp_error(r, ZD_ETOOBIG);
     return;
   }
@@ -182,8 +183,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     c->r.path = url;
     c->r.is_api = is_api_path(url);
     c->r.status = 200;
+    /* the body limit is the route's own (photo forms) or the server's */
+    c->max_body = s->app->cfg->max_body;
+    int ri = route_match(s->app->routes, s->app->nroutes, method, url, NULL, NULL, 0);
+    if (ri >= 0 && s->app->routes[ri].max_body) c->max_body = s->app->routes[ri].max_body;
     const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    if (cl && strtoull(cl, NULL, 10) > s->app->cfg->max_body) c->too_big = 1;
+    if (cl && strtoull(cl, NULL, 10) > c->max_body) c->too_big = 1;
     atomic_fetch_add(&s->inflight, 1);
     *con_cls = c;
     return MHD_YES;
@@ -193,7 +198,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     /* Beyond the limit the rest is read and thrown away (nothing is kept in
     ** memory), and the 413 is sent on the final call: MHD 0.9.75 drops the
     ** connection without a response if one is queued mid-upload. */
-    if (!c->too_big && c->r.body.len + *upload_data_size > s->app->cfg->max_body) {
+    if (!c->too_big && c->r.body.len + *upload_data_size > c->max_body) {
       c->too_big = 1;
       buf_free(&c->r.body);
     }

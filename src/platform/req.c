@@ -1,7 +1,9 @@
 /* req.c — request accessors; see req.h. */
 #include "req.h"
 #include <microhttpd.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 const char *req_header(req *r, const char *name) {
   return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
@@ -14,9 +16,47 @@ const char *req_cookie(req *r, const char *name) {
 const char *req_query(req *r, const char *name) { return kvlist_get(&r->query, name); }
 const char *req_param(req *r, const char *name) { return kvlist_get(&r->params, name); }
 
+static int parse_multipart(req *r, const char *ct) {
+  char boundary[80];
+  mpart parts[24];
+  int n = multipart_boundary(ct, boundary, sizeof boundary)
+              ? multipart_parse(r->body.p ? r->body.p : "", r->body.len, boundary, parts, 24) : -1;
+  if (n < 0) {
+    zd_fail(&r->err, ZD_EINVAL, "Bad form data: malformed multipart body.");
+    return 0;
+  }
+  for (int i = 0; i < n; i++) {
+    if (parts[i].filename[0]) {
+      if (r->nfiles < (int)(sizeof r->files / sizeof r->files[0]) && parts[i].len) r->files[r->nfiles++] = parts[i];
+      continue;
+    }
+    if (parts[i].len > 64 * 1024 || memchr(parts[i].data, 0, parts[i].len) || !utf8_valid(parts[i].data, parts[i].len)) {
+      zd_fail(&r->err, ZD_EINVAL, "Bad form data: invalid UTF-8.");
+      kvlist_free(&r->form);
+      return 0;
+    }
+    char *v = strndup(parts[i].data, parts[i].len);
+    int bad = !v || kvlist_add(&r->form, parts[i].name, v);
+    free(v);
+    if (bad) { zd_fail(&r->err, ZD_EINTERNAL, "out of memory"); return 0; }
+  }
+  return 1;
+}
+
+const mpart *req_file(req *r, const char *name) {
+  if (!req_form_ok(r)) return NULL;
+  for (int i = 0; i < r->nfiles; i++)
+    if (strcmp(r->files[i].name, name) == 0) return &r->files[i];
+  return NULL;
+}
+
 int req_form_ok(req *r) {
   if (r->form_parsed) return r->form_parsed == 1;
   const char *ct = req_header(r, "Content-Type");
+  if (ct && strncasecmp(ct, "multipart/form-data", 19) == 0) {
+    r->form_parsed = parse_multipart(r, ct) ? 1 : -1;
+    return r->form_parsed == 1;
+  }
   if (r->body.len && (!ct || strncmp(ct, "application/x-www-form-urlencoded", 33) != 0)) {
     zd_fail(&r->err, ZD_EMEDIA, "Expected a form (application/x-www-form-urlencoded).");
     r->form_parsed = -1;

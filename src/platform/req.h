@@ -11,6 +11,7 @@
 #include "app.h"
 #include "buf.h"
 #include "err.h"
+#include "multipart.h"
 #include "text.h"
 
 typedef struct req {
@@ -22,7 +23,9 @@ typedef struct req {
   int is_api;            /* answers in JSON (/api/, /open311/, /healthz, /metrics) */
   kvlist query;          /* query-string parameters (validated UTF-8) */
   kvlist params;         /* route captures */
-  kvlist form;           /* urlencoded body parameters, parsed on demand */
+  kvlist form;           /* urlencoded or multipart text fields, parsed on demand */
+  mpart files[4];        /* multipart file parts (point into body) */
+  int nfiles;
   int form_parsed;
   buf body;              /* raw request body */
   zd_error err;
@@ -52,6 +55,8 @@ const char *req_param(req *r, const char *name);
 /* Form field of an application/x-www-form-urlencoded body; NULL if absent.
 ** A malformed body makes every lookup NULL and sets r->err (ZD_EINVAL). */
 const char *req_form(req *r, const char *name);
+/* A file part of a multipart form by field name (NULL if none or empty). */
+const mpart *req_file(req *r, const char *name);
 int req_form_ok(req *r);
 /* The read connection for this request (released when the request ends). */
 db_conn *req_db(req *r);

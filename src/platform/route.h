@@ -32,6 +32,7 @@ typedef struct route {
   perm perm;
   handler_fn fn;
   const char *name;     /* metrics label; defaults to "METHOD pattern" */
+  size_t max_body;      /* bytes accepted in the body; 0 = the server's --max-body */
 } route;
 
 enum { ROUTE_NONE = -1, ROUTE_BAD_METHOD = -2 };

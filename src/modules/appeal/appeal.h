@@ -116,7 +116,7 @@ typedef struct appeal {
   char escalated_to[128];
   char owner_login[65];
   char entered_by[65];  /* "" for online self-service */
-  char photo[65];       /* sha256 of an attached photo, "" if none */
+  char photo[80];       /* "<sha256>.<ext>" of an attached photo, "" if none */
 } appeal;
 
 typedef struct appeal_new {
@@ -144,6 +144,7 @@ int appeal_page_track(req *r);
 int appeal_page_track_rate(req *r);
 int appeal_page_list(req *r);
 int appeal_page_detail(req *r);
+int appeal_page_photo(req *r);
 int appeal_page_transition(req *r);
 int appeal_page_new(req *r);
 int appeal_page_new_post(req *r);

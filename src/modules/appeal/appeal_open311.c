@@ -215,7 +215,7 @@ int open311_requests_get(req *r) {
   org o;
   int has;
   if (jurisdiction(r, &o, &has)) return o311_error(r, f, 404, "Unknown jurisdiction_id.");
-  long long now = (long long)time(NULL), start = now - 90LL * 86400, end = now + 86400;
+  long long now = (long long)time(NULL), end = now + 60, start = end - 90LL * 86400;
   const char *sd = req_query(r, "start_date"), *ed = req_query(r, "end_date");
   if (sd && *sd && (start = parse_iso(sd)) < 0) return o311_error(r, f, 400, "start_date is not an ISO 8601 date.");
   if (ed && *ed && (end = parse_iso(ed)) < 0) return o311_error(r, f, 400, "end_date is not an ISO 8601 date.");

@@ -5,7 +5,9 @@
 #include <string.h>
 #include <time.h>
 #include "appeal_core.h"
+#include "platform/image.h"
 #include "platform/page.h"
+#include "platform/store.h"
 
 static void date_text(long long t, char *out, size_t n) {
   time_t tt = (time_t)t;
@@ -38,19 +40,20 @@ static void public_form(req *r, buf *b, const org *v, const char *error) {
              T(r, "Village, neighbours' or family matters: the village committee will register it, handle it and answer you. No account needed."));
   if (error) buf_printf(b, "<p class=\"alert\" role=\"alert\">%s</p>", error);
   const char *content = req_form_ok(r) ? req_form(r, "content") : NULL;
-  buf_printf(b, "<form class=\"form\" method=\"post\" action=\"/v/%u/appeal\">", v->code);
+  buf_printf(b, "<form class=\"form\" method=\"post\" action=\"/v/%u/appeal\" enctype=\"multipart/form-data\">", v->code);
   kind_radios(r, b, req_form_ok(r) ? req_form(r, "kind") : NULL);
   buf_printf(b,
              "<label>%s<textarea name=\"content\" rows=\"5\" required maxlength=\"2000\">%s</textarea></label>"
              "<label>%s<input name=\"place\" maxlength=\"200\" value=\"%s\"></label>"
              "<label>%s <small>(%s)</small><input name=\"name\" maxlength=\"50\" autocomplete=\"name\" value=\"%s\"></label>"
              "<label>%s <small>(%s)</small><input name=\"phone\" type=\"tel\" maxlength=\"20\" autocomplete=\"tel\" value=\"%s\"></label>"
+             "<label>%s <small>(%s)</small><input name=\"photo\" type=\"file\" accept=\"image/jpeg,image/png,image/webp\"></label>"
              "<button type=\"submit\">%s</button></form>",
              T(r, "Your matter"), content ? content : "", T(r, "Where (group, road, place)"),
              req_form_ok(r) && req_form(r, "place") ? req_form(r, "place") : "", T(r, "Your name"), T(r, "optional"),
              req_form_ok(r) && req_form(r, "name") ? req_form(r, "name") : "", T(r, "Phone for a call back"),
              T(r, "optional; never shown publicly"), req_form_ok(r) && req_form(r, "phone") ? req_form(r, "phone") : "",
-             T(r, "Send"));
+             T(r, "A photo"), T(r, "optional; JPEG, PNG or WebP, at most 10 MB"), T(r, "Send"));
   buf_printf(b, "<p><a href=\"/track\">%s</a></p>", T(r, "Already sent one? Track it with its number and code."));
   page_end(r, b);
 }
@@ -73,9 +76,24 @@ int appeal_page_submit(req *r) {
   if (!req_form_ok(r)) return r->err.rc;
   appeal_new in = {v.code, req_form(r, "kind"), req_form(r, "content"), req_form(r, "place"), req_form(r, "name"),
                    req_form(r, "phone"), "online", NULL, 0};
-  char number[24], code[10];
-  rc = appeal_submit(r, &in, 0, number, code);
+  char number[24], code[10], photo[80];
   buf b = BUF_INIT;
+  const mpart *f = req_file(r, "photo");
+  if (f) { /* type by content; stored by content hash; shown only to the village's cadres */
+    int w, h;
+    const char *why = NULL;
+    img_type t = image_probe(f->data, f->len, &w, &h, &why);
+    if (t == IMG_NONE) {
+      public_form(r, &b, &v, T(r, why));
+      resp_html(r, 400, &b);
+      return ZD_OK;
+    }
+    char sha[65];
+    if ((rc = store_put(r->app->cfg->data_dir, f->data, f->len, image_ext(t), sha, &r->err))) return rc;
+    snprintf(photo, sizeof photo, "%s.%s", sha, image_ext(t));
+    in.photo = photo;
+  }
+  rc = appeal_submit(r, &in, 0, number, code);
   if (rc == ZD_EINVAL || rc == ZD_ERATE) {
     public_form(r, &b, &v, T(r, r->err.msg));
     resp_html(r, zd_http_status(rc), &b);
@@ -106,7 +124,7 @@ static void tl_row(void *arg, long long at, const char *actor, const char *actio
   date_text(at, d, sizeof d);
   int act = appeal_action_parse(action);
   const char *label = act >= 0 ? T(c->r, appeal_action_label((appeal_action)act))
-                               : strcmp(action, "receive") == 0 ? T(c->r, "Received") : action;
+                               : strcmp(action, "receive") == 0 ? T(c->r, "Raised by the villager") : action;
   (void)from;
   int st = appeal_state_parse(to);
   buf_printf(c->b, "<li><time>%s</time> %s → <strong>%s</strong>", d, label,

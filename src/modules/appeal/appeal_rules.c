@@ -199,8 +199,10 @@ const char *appeal_content_problem(const char *s) {
   if (!utf8_valid(s, len)) return "The text is not valid UTF-8.";
   size_t chars = utf8_len(s);
   int visible = 0;
-  for (const char *p = s; *p; p++)
+  for (const char *p = s; *p; p++) {
+    if (strncmp(p, "\xE3\x80\x80", 3) == 0) { p += 2; continue; } /* U+3000 ideographic space */
     if (*p != ' ' && *p != '\n' && *p != '\r' && *p != '\t') visible = 1;
+  }
   if (!visible) return "Say what the matter is.";
   if (chars > 2000) return "The matter is longer than 2000 characters; please shorten it.";
   return NULL;

@@ -5,7 +5,9 @@
 #include <string.h>
 #include <time.h>
 #include "appeal_core.h"
+#include "platform/image.h"
 #include "platform/page.h"
+#include "platform/store.h"
 
 static void date_text(long long t, char *out, size_t n) {
   time_t tt = (time_t)t;
@@ -117,7 +119,7 @@ static void tl_row(void *arg, long long at, const char *actor, const char *actio
   int act = appeal_action_parse(action), st = appeal_state_parse(to);
   (void)from;
   buf_printf(c->b, "<li><time>%s</time> %s → <strong>%s</strong> <small>%s</small>", d,
-             act >= 0 ? T(c->r, appeal_action_label((appeal_action)act)) : T(c->r, "Received"),
+             act >= 0 ? T(c->r, appeal_action_label((appeal_action)act)) : T(c->r, "Raised by the villager"),
              st >= 0 ? T(c->r, appeal_state_label((appeal_state)st)) : to, actor);
   if (note && *note)
     buf_printf(c->b, "<blockquote class=\"%r\">%s</blockquote>", is_public ? "answer" : "internal", note);
@@ -164,6 +166,9 @@ static int detail(req *r, const char *number, const char *error, int status) {
              T(r, appeal_channel_label(a.channel)), T(r, "Received on"), d, T(r, "Matter"), a.content, T(r, "Place"),
              a.place, T(r, "Raiser"), a.raiser_name, masked);
   if (a.entered_by[0]) buf_printf(&b, "<dt>%s</dt><dd>%s</dd>", T(r, "Entered on the raiser's behalf by"), a.entered_by);
+  if (a.photo[0])
+    buf_printf(&b, "<dt>%s</dt><dd><a href=\"/appeals/%u/photo\"><img class=\"photo\" src=\"/appeals/%u/photo\" alt=\"%s\" "
+                   "loading=\"lazy\"></a></dd>", T(r, "A photo"), a.number, a.number, T(r, "A photo"));
   if (a.has_mode) buf_printf(&b, "<dt>%s</dt><dd>%s</dd>", T(r, "Handling"), T(r, appeal_mode_label(a.mode)));
   if (a.owner_login[0]) buf_printf(&b, "<dt>%s</dt><dd>%s</dd>", T(r, "Owner"), a.owner_login);
   if (dl[0]) buf_printf(&b, "<dt>%s</dt><dd>%s</dd>", T(r, "Deadline"), dl);
@@ -254,4 +259,31 @@ int appeal_page_new_post(req *r) {
   char note[160];
   snprintf(note, sizeof note, "%s %s · %s %s", T(r, "Case number"), number, T(r, "Tracking code"), code);
   return detail(r, number, note, 201);
+}
+
+/* GET /appeals/{number}/photo — the raiser's photo, to the village's cadres only. */
+int appeal_page_photo(req *r) {
+  appeal a;
+  int rc = appeal_scoped(r, req_param(r, "number"), PERM_APPEAL_VIEW, &a);
+  if (rc) return rc;
+  char sha[65] = "", path[600];
+  const char *dot = strchr(a.photo, '.');
+  if (!dot || dot - a.photo != 64) return zd_fail(&r->err, ZD_ENOTFOUND, "This case has no photo.");
+  memcpy(sha, a.photo, 64);
+  if (!store_path(r->app->cfg->data_dir, sha, dot + 1, path, sizeof path)) return zd_fail(&r->err, ZD_ENOTFOUND, "This case has no photo.");
+  FILE *f = fopen(path, "rb");
+  if (!f) return zd_fail(&r->err, ZD_ENOTFOUND, "The photo file is missing.");
+  buf b = BUF_INIT;
+  char chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(&b, chunk, n);
+  fclose(f);
+  int w, h;
+  const char *why;
+  img_type t = image_probe(b.p, b.len, &w, &h, &why);
+  if (t == IMG_NONE) { buf_free(&b); return zd_fail(&r->err, ZD_ENOTFOUND, "The photo file is damaged."); }
+  resp_header(r, "Cache-Control", "private, max-age=86400");
+  resp_header(r, "Content-Disposition", "inline");
+  resp_text(r, 200, image_mime(t), &b);
+  return ZD_OK;
 }

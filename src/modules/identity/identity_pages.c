@@ -102,6 +102,9 @@ static int users_page(req *r, const char *notice, const char *error, int status)
   if (rc == ZD_OK && !ident_scope_allows(req_db(r), r->user_id, PERM_ORG_VIEW, o.id)) rc = ZD_ENOTFOUND;
   if (rc == ZD_ENOTFOUND) zd_fail(&r->err, ZD_ENOTFOUND, "No organisation with this code in your scope.");
   if (rc) return rc;
+  char obj[48];
+  snprintf(obj, sizeof obj, "org:%s", o.code);
+  if ((rc = audit_read(r, "users", obj, o.id))) return rc; /* names of people: a read of personal data */
   db_stmt *s = db_query(req_db(r), &r->err,
                         "SELECT u.login, u.display_name, ur.role FROM user_role ur JOIN users u ON u.id = ur.user_id "
                         "WHERE ur.org_id = ? ORDER BY u.login, ur.role", "i", o.id);
