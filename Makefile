@@ -3,7 +3,7 @@
 .DELETE_ON_ERROR:
 
 CC      ?= cc
-PKGS    := libmicrohttpd sqlite3 jansson libsodium libpq cairo pangocairo libqrencode libjpeg libwebp
+PKGS    := libmicrohttpd sqlite3 jansson libsodium libpq cairo pangocairo libqrencode libjpeg libwebp fontconfig
 CFLAGS  ?= -O2 -g
 override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc -Ibuild/gen
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -17,6 +17,7 @@
 #include "platform/assets.h"
 #include "platform/copy.h"
 #include "platform/http.h"
+#include "platform/pdf.h"
 #include "platform/log.h"
 #include "platform/migrate.h"
 #include "routes.h"
@@ -176,6 +177,7 @@ static int cmd_serve(int argc, char **argv) {
   if (!limits) { fprintf(stderr, "zhendi: out of memory at startup\n"); return 1; }
   app a = {&cfg, d, cat, m, zd_routes, zd_nroutes, names, limits, &hash_slots};
   rc = http_serve(&a);
+  pdf_shutdown();
   rl_free(limits);
   sem_destroy(&hash_slots);
   db_close(d);

@@ -2,6 +2,7 @@
 #include "pdf.h"
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <qrencode.h>
 #include <stdlib.h>
@@ -93,4 +94,12 @@ int pdf_finish(pdf *p) {
   cairo_surface_destroy(p->s);
   free(p);
   return ok ? 0 : -1;
+}
+
+void pdf_shutdown(void) {
+  /* free the font caches cairo, pango and fontconfig keep for the process,
+  ** so that leak checkers see a clean exit */
+  pango_cairo_font_map_set_default(NULL);
+  cairo_debug_reset_static_data();
+  FcFini();
 }

@@ -22,4 +22,7 @@ void pdf_new_page(pdf *p);
 /* Finish the document into `out`; 0 on success. Frees p. */
 int pdf_finish(pdf *p);
 
+/* At exit: release the process-wide font caches (only when no PDF is being made). */
+void pdf_shutdown(void);
+
 #endif

@@ -229,7 +229,7 @@ int appeal_pdf_shuoshi(req *r) {
   if ((rc = load(r, &v, start, end, &rep))) { report_free(&rep); return rc; }
   buf out = BUF_INIT;
   pdf *p = pdf_new(&out, 210, 297);
-  char line[8800];
+  char line[600];
   snprintf(line, sizeof line, "%s 固定说事日报告（%s）", v.name, month);
   double y = 15;
   y += pdf_text(p, 15, y, 180, line, 18, 1, PDF_CENTER) + 4;
@@ -238,20 +238,23 @@ int appeal_pdf_shuoshi(req *r) {
   y += pdf_text(p, 15, y, 180, "一、上月事项办理情况（不含姓名、电话）", 13, 1, PDF_LEFT) + 2;
   for (size_t i = 0; i < rep.n; i++) {
     const appeal *a = &rep.items[i];
-    snprintf(line, sizeof line, "%s　[%s]　%s\n办理：%s　状态：%s　评价：%s%s%s", a->number, T(r, appeal_kind_label(a->kind)),
-             a->content, a->has_mode ? T(r, appeal_mode_label(a->mode)) : "—", T(r, appeal_state_label(a->fsm.state)),
-             T(r, appeal_rating_label(a->fsm.rating)), a->answer[0] ? "\n答复：" : "", a->answer);
+    buf item = BUF_INIT;
+    buf_printf(&item, "%r　[%r]　%r\n办理：%r　状态：%r　评价：%r%r%r", a->number, T(r, appeal_kind_label(a->kind)),
+               a->content, a->has_mode ? T(r, appeal_mode_label(a->mode)) : "—", T(r, appeal_state_label(a->fsm.state)),
+               T(r, appeal_rating_label(a->fsm.rating)), a->answer[0] ? "\n答复：" : "", a->answer);
     if (y > 260) { pdf_new_page(p); y = 15; }
-    y += pdf_text(p, 18, y, 175, line, 10, 0, PDF_LEFT) + 3;
+    y += pdf_text(p, 18, y, 175, buf_str(&item), 10, 0, PDF_LEFT) + 3;
+    buf_free(&item);
   }
   if (!rep.n) y += pdf_text(p, 18, y, 175, "（无）", 10, 0, PDF_LEFT) + 3;
   if (y > 250) { pdf_new_page(p); y = 15; }
   y += 3 + pdf_text(p, 15, y + 3, 180, "二、待议事项（尚未办结）", 13, 1, PDF_LEFT) + 2;
   for (size_t i = 0; i < rep.nopen; i++) {
-    snprintf(line, sizeof line, "%s　%s　%s", rep.open[i].number, T(r, appeal_state_label(rep.open[i].fsm.state)),
-             rep.open[i].content);
+    buf item = BUF_INIT;
+    buf_printf(&item, "%r　%r　%r", rep.open[i].number, T(r, appeal_state_label(rep.open[i].fsm.state)), rep.open[i].content);
     if (y > 270) { pdf_new_page(p); y = 15; }
-    y += pdf_text(p, 18, y, 175, line, 10, 0, PDF_LEFT) + 2;
+    y += pdf_text(p, 18, y, 175, buf_str(&item), 10, 0, PDF_LEFT) + 2;
+    buf_free(&item);
   }
   if (!rep.nopen) pdf_text(p, 18, y, 175, "（无）", 10, 0, PDF_LEFT);
   report_free(&rep);
