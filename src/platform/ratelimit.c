@@ -81,3 +81,19 @@ void rl_clear(ratelimit *rl, const char *key) {
     if (rl->s[i].key[0] && strncmp(rl->s[i].key, key, sizeof rl->s[i].key - 1) == 0) rl->s[i].key[0] = 0;
   pthread_mutex_unlock(&rl->mu);
 }
+
+int rl_take(ratelimit *rl, const char *key, long long now, int window, int limit) {
+  pthread_mutex_lock(&rl->mu);
+  slot *s = find(rl, key, now, window, 1);
+  int ok = s && s->count < limit;
+  if (ok) s->count++;
+  pthread_mutex_unlock(&rl->mu);
+  return ok;
+}
+
+void rl_give_back(ratelimit *rl, const char *key, long long now, int window) {
+  pthread_mutex_lock(&rl->mu);
+  slot *s = find(rl, key, now, window, 0);
+  if (s && s->count > 0) s->count--;
+  pthread_mutex_unlock(&rl->mu);
+}

@@ -363,6 +363,11 @@ before(async () => {
     prep.appeals[v] = { number: a.json.number, code: a.json.tracking_code };
   }
   const county = await login(srv.base, 'county');
+  // register the cases, so that notes are allowed on them (a received case takes only `register`)
+  for (const v of ['renhe', 'yinxing', 'dashan']) {
+    const r = await call(srv.base, 'POST', `/api/v1/appeals/${prep.appeals[v].number}/transitions`, { auth: county, json: { action: 'register' } });
+    assert.equal(r.status, 200, r.text);
+  }
   // a second township with a village, outside the township admin's scope
   for (const [code, kind, name, parent] of [['xinan', 'township', '西安镇', 'liangdang'], ['xinancun', 'village', '西安村', 'xinan']]) {
     const r = await call(srv.base, 'POST', '/api/v1/orgs', { auth: county, json: { code, kind, name, parent } });

@@ -17,10 +17,10 @@ void appeal_actor(req *r, char *out, size_t n) {
 
 int appeal_submit(req *r, const appeal_new *in, int offline, char *number, char *code) {
   long long now = (long long)time(NULL);
+  char key[96];
+  snprintf(key, sizeof key, "appeal:%s", r->client);
   if (!offline) {
-    char key[96];
-    snprintf(key, sizeof key, "appeal:%s", r->client);
-    if (rl_count(r->app->limits, key, now, 3600) >= r->app->cfg->public_rate) {
+    if (!rl_take(r->app->limits, key, now, 3600, r->app->cfg->public_rate)) {
       resp_header(r, "Retry-After", "3600");
       return zd_fail(&r->err, ZD_ERATE, "Too many matters from this address in the last hour; please try again later or come to the center.");
     }
@@ -39,11 +39,7 @@ int appeal_submit(req *r, const appeal_new *in, int offline, char *number, char 
   if (!rc) rc = db_commit(w, &r->err);
   else db_rollback(w);
   db_release(w);
-  if (!rc && !offline) {
-    char key[96];
-    snprintf(key, sizeof key, "appeal:%s", r->client);
-    rl_hit(r->app->limits, key, now, 3600);
-  }
+  if (rc && !offline) rl_give_back(r->app->limits, key, now, 3600); /* refused input does not count */
   return rc;
 }
 
@@ -70,14 +66,14 @@ int appeal_public_lookup(req *r, const char *number, const char *code, appeal *a
   long long now = (long long)time(NULL);
   char key[96];
   snprintf(key, sizeof key, "track:%s", r->client);
-  if (rl_count(r->app->limits, key, now, 3600) >= LOOKUP_FAILS_PER_HOUR) {
+  /* every lookup takes a unit; a right one gives it back, so only wrong ones add up */
+  if (!rl_take(r->app->limits, key, now, 3600, LOOKUP_FAILS_PER_HOUR)) {
     resp_header(r, "Retry-After", "3600");
     return zd_fail(&r->err, ZD_ERATE, "Too many wrong case numbers or codes from this address; please try again later.");
   }
-  if (!number || !code || !appeal_code_ok(req_db(r), number, code)) {
-    rl_hit(r->app->limits, key, now, 3600);
+  if (!number || !code || !appeal_code_ok(req_db(r), number, code))
     return zd_fail(&r->err, ZD_ENOTFOUND, "No case matches this number and code.");
-  }
+  rl_give_back(r->app->limits, key, now, 3600);
   return appeal_get(req_db(r), number, a, &r->err);
 }
 

@@ -89,7 +89,7 @@ int appeal_allowed(const appeal_fsm *f, appeal_action a) {
     case AA_ANSWER: return s == AS_RESOLVED;
     case AA_RATE: return s == AS_ANSWERED;
     case AA_CLOSE: return s == AS_ANSWERED || s == AS_RATED;
-    case AA_NOTE: return s != AS_CLOSED;
+    case AA_NOTE: return s != AS_CLOSED && s != AS_RECEIVED; /* register it first */
     default: return 0;
   }
 }

@@ -24,8 +24,13 @@ int ident_login(req *r, const char *login, const char *password, char *sid, size
   snprintf(kaddr, sizeof kaddr, "addr:%s", r->client);
   if (!login || !*login || !password || !*password)
     return zd_fail(&r->err, ZD_EINVAL, "Enter your login and password.");
-  if (rl_count(r->app->limits, kacct, now, FAIL_WINDOW) >= FAIL_PER_ACCOUNT ||
-      rl_count(r->app->limits, kaddr, now, FAIL_WINDOW) >= FAIL_PER_ADDRESS) {
+  /* take a unit from both limits before checking (so concurrent guesses cannot
+  ** overshoot); a successful login gives them back */
+  int acct_ok = rl_take(r->app->limits, kacct, now, FAIL_WINDOW, FAIL_PER_ACCOUNT);
+  int addr_ok = rl_take(r->app->limits, kaddr, now, FAIL_WINDOW, FAIL_PER_ADDRESS);
+  if (!acct_ok || !addr_ok) {
+    if (acct_ok) rl_give_back(r->app->limits, kacct, now, FAIL_WINDOW);
+    if (addr_ok) rl_give_back(r->app->limits, kaddr, now, FAIL_WINDOW);
     log_msg(LOG_WARN, "login rate-limited for '%.64s' from %s", login, r->client);
     resp_header(r, "Retry-After", "900");
     return zd_fail(&r->err, ZD_ERATE, "Too many failed logins; wait 15 minutes and try again.");
@@ -42,12 +47,11 @@ int ident_login(req *r, const char *login, const char *password, char *sid, size
   int ok = hash[0] ? ident_check_password(hash, password) : (ident_hash_password(password, spent, sizeof spent), 0);
   sem_post(slots);
   if (!ok || u.disabled) {
-    rl_hit(r->app->limits, kacct, now, FAIL_WINDOW);
-    rl_hit(r->app->limits, kaddr, now, FAIL_WINDOW);
     log_msg(LOG_WARN, "login failed for '%.64s' from %s", login, r->client);
     return zd_fail(&r->err, ZD_EUNAUTH, "The login or the password is wrong.");
   }
   rl_clear(r->app->limits, kacct);
+  rl_give_back(r->app->limits, kaddr, now, FAIL_WINDOW);
   char h[65];
   ident_random_token(sid, sidlen);
   ident_random_token(csrf, csrflen);
