@@ -49,7 +49,7 @@ $(B)/tests/%: tests/unit/%.c $(OBJ)
 	@echo "  TEST $@"
 	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka $(LDFLAGS)
 
-.PHONY: deps run test test-unit test-http test-browser test-asan clean screenshot
+.PHONY: deps run test test-unit test-http test-browser test-pg test-asan clean screenshot
 deps:
 	@scripts/deps.sh
 
@@ -70,12 +70,28 @@ test-http: $(B)/zhendi
 test-browser: $(B)/zhendi
 	ZHENDI_BIN=$(B)/zhendi node --test --test-reporter=spec tests/browser/
 
+# The integration and browser suites run on SQLite, then on PostgreSQL: on the
+# server named by ZHENDI_TEST_PG, or else on a throwaway local cluster that
+# scripts/pgtest.sh starts and stops (PostgreSQL from Debian, see scripts/deps.sh).
 test: deps
 	@$(MAKE) --no-print-directory test-unit test-http test-browser
+	@$(MAKE) --no-print-directory test-pg
+
+test-pg: $(B)/zhendi
+	@if [ -n "$$ZHENDI_TEST_PG" ]; then \
+	  echo "== PostgreSQL suite on $$ZHENDI_TEST_PG"; \
+	  ZHENDI_BIN=$(B)/zhendi node --test --test-reporter=spec tests/http/ tests/browser/; \
+	else \
+	  url=$$(scripts/pgtest.sh start) || exit 1; \
+	  echo "== PostgreSQL suite on a throwaway cluster ($$url)"; \
+	  ZHENDI_TEST_PG=$$url ZHENDI_BIN=$(B)/zhendi node --test --test-reporter=spec tests/http/ tests/browser/; \
+	  rc=$$?; scripts/pgtest.sh stop; exit $$rc; \
+	fi
 
 # The same suite under AddressSanitizer + UndefinedBehaviorSanitizer.
 test-asan: deps
-	@$(MAKE) --no-print-directory B=build-asan CC=gcc \
+	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	$(MAKE) --no-print-directory B=build-asan CC=gcc \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" test-unit test-http
 

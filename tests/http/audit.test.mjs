@@ -19,8 +19,7 @@ let copies = 0;
 /** A consistent copy of the live database in the server's temp dir. */
 async function copy() {
   const dest = path.join(srv.dir, `copy-${++copies}.db`);
-  await copyDb(srv.db, dest);
-  return dest;
+  return copyDb(srv.db, dest);
 }
 const verify = (db) => runCli(['audit', 'verify', '--db', db]);
 const headCli = (db) => runCli(['audit', 'head', '--db', db]);

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
-import { BIN, ROOT } from './lib.mjs';
+import { BIN, ROOT, freshPgDatabase } from './lib.mjs';
 
 export const DEMO_PW = 'zhendi-demo';
 /** login -> [role, scope] of the demo users (src/modules/demo/demo.c). */
@@ -159,8 +159,24 @@ export function runCliInput(args, input, opts = {}) {
   return runProc(BIN, args, { ...opts, input });
 }
 
-/** Run SQL with the sqlite3 CLI (waits for locks up to 5 s). Resolves { code, stdout, stderr }. */
-export function sql(db, statements) {
+/**
+ * Run SQL on a test database: the sqlite3 CLI for a file (waits for locks up to 5 s),
+ * psql for a postgres:// URL. Tests write SQLite's dialect; the few functions they use
+ * are mapped for PostgreSQL here. Resolves { code, stdout, stderr } (rows as a|b|c lines).
+ */
+export async function sql(db, statements) {
+  if (String(db).startsWith('postgres')) {
+    if (statements === '.dump') return runProc('pg_dump', ['--no-owner', '-d', db]);
+    const pg = statements
+      .replace(/json_object\(/g, 'json_build_object(')
+      .replace(/\bquote\(/g, 'quote_nullable(')
+      .replace(/strftime\('%s',\s*'now'\)/g, 'CAST(extract(epoch from now()) AS BIGINT)')
+      .replace(/DROP TRIGGER (IF EXISTS )?(\w+)/g, 'DROP TRIGGER $1$2 ON audit');
+    const r = await runProc('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', db, '-c', pg]);
+    // psql prints booleans as t/f where sqlite3 prints 1/0
+    r.stdout = r.stdout.split('\n').map((l) => l.split('|').map((c) => (c === 't' ? '1' : c === 'f' ? '0' : c)).join('|')).join('\n');
+    return r;
+  }
   return runProc('sqlite3', ['-batch', '-bail', '-cmd', '.timeout 5000', db, statements]);
 }
 
@@ -186,9 +202,22 @@ export async function auditRows(db, after = 0) {
   return rows.map((l) => JSON.parse(l));
 }
 
-/** A consistent copy of a (possibly live, WAL-mode) database into `dest`. */
+/**
+ * A consistent copy of a (possibly live) database; resolves what to pass as --db for
+ * the copy: `dest` for SQLite (VACUUM INTO), a fresh database's URL for PostgreSQL
+ * (pg_dump into it).
+ */
 export async function copyDb(db, dest) {
+  if (String(db).startsWith('postgres')) {
+    const url = await freshPgDatabase();
+    const dump = await runProc('pg_dump', ['--no-owner', '-d', db]);
+    assert.equal(dump.code, 0, dump.stderr);
+    const load = await runProc('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url], { input: dump.stdout });
+    assert.equal(load.code, 0, load.stderr);
+    return url;
+  }
   await sqlOk(db, `VACUUM INTO '${dest.replaceAll("'", "''")}'`);
+  return dest;
 }
 
 // ---------------------------------------------------------------------------

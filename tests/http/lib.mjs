@@ -18,6 +18,39 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = path.resolve(ROOT, process.env.ZHENDI_BIN || 'build/zhendi');
 export const HOST = '127.0.0.1';
+/**
+ * The engine under test. With ZHENDI_TEST_PG set (a URL of a PostgreSQL server the
+ * tests may create databases on, e.g. from scripts/pgtest.sh), every server that
+ * startServer() creates runs on a fresh PostgreSQL database instead of a SQLite file.
+ */
+export const PG = process.env.ZHENDI_TEST_PG || '';
+export const ENGINE = PG ? 'postgres' : 'sqlite';
+let pgSeq = 0;
+
+/** psql on the server of ZHENDI_TEST_PG (or on url); resolves stdout, throws on failure. */
+export function psql(sqlText, url = PG) {
+  return new Promise((resolve, reject) => {
+    const p = spawn('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', sqlText], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = [], err = [];
+    p.stdout.on('data', (d) => out.push(d));
+    p.stderr.on('data', (d) => err.push(d));
+    p.on('error', reject);
+    p.on('close', (code) => (code === 0 ? resolve(Buffer.concat(out).toString('utf8'))
+      : reject(new Error(`psql failed (${code}) on ${sqlText}: ${Buffer.concat(err).toString('utf8')}`))));
+  });
+}
+
+/** A new empty PostgreSQL database; resolves its URL. */
+export async function freshPgDatabase() {
+  const name = `zt_${process.pid}_${++pgSeq}_${Math.floor(Math.random() * 1e6)}`;
+  await psql(`CREATE DATABASE ${name}`);
+  return PG.replace(/\/[^/?]*(\?.*)?$/, `/${name}`);
+}
+
+export async function dropPgDatabase(url) {
+  const name = /\/([^/?]+)(\?.*)?$/.exec(url)[1];
+  await psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+}
 
 const live = new Set(); // child processes still running, killed if the test process exits
 process.on('exit', () => {
@@ -68,6 +101,7 @@ export function runCli(args, { timeoutMs = 20000, cwd = ROOT, env } = {}) {
  *   demo     load the demo data into the fresh database (default true)
  *   args     extra `serve` arguments
  *   quiet    pass --quiet (default true)
+ *   initDb   run `init` (with demo) on the given db too (a fresh PostgreSQL database)
  *
  * Resolves {
  *   base      'http://127.0.0.1:PORT', port, dir (temp dir or null), db (database path), proc,
@@ -77,12 +111,16 @@ export function runCli(args, { timeoutMs = 20000, cwd = ROOT, env } = {}) {
  *             (null if it died from a signal); safe to call twice.
  * }
  */
-export async function startServer({ db, demo = true, args = [], quiet = true, startTimeoutMs = 10000 } = {}) {
+export async function startServer({ db, demo = true, args = [], quiet = true, startTimeoutMs = 10000, initDb = false } = {}) {
   let dir = null;
   let dbPath = db;
-  if (!dbPath) {
+  let pgOwned = false;
+  if (!dbPath || initDb) {
     dir = makeTemp();
-    dbPath = path.join(dir, 't.db');
+    if (!dbPath) {
+      dbPath = PG ? await freshPgDatabase() : path.join(dir, 't.db');
+      pgOwned = !!PG;
+    }
     const init = await runCli(['init', '--db', dbPath, ...(demo ? ['--demo'] : [])]);
     if (init.code !== 0) {
       rmTemp(dir);
@@ -90,7 +128,8 @@ export async function startServer({ db, demo = true, args = [], quiet = true, st
     }
   }
   const serveArgs = ['serve', '--db', dbPath, '--listen', `${HOST}:0`, ...(quiet ? ['--quiet'] : []), ...args];
-  const proc = spawn(BIN, serveArgs, { cwd: dir || path.dirname(path.resolve(dbPath)), stdio: ['ignore', 'pipe', 'pipe'] });
+  const cwd = dir || (dbPath.includes('://') ? os.tmpdir() : path.dirname(path.resolve(dbPath)));
+  const proc = spawn(BIN, serveArgs, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(proc);
   let errText = '';
   proc.stdout.on('data', () => {});
@@ -137,6 +176,7 @@ export async function startServer({ db, demo = true, args = [], quiet = true, st
         clearTimeout(t);
         const final = res || (await exited);
         rmTemp(dir);
+        if (pgOwned) await dropPgDatabase(dbPath).catch(() => {});
         if (!res) throw new Error(`zhendi serve did not stop within ${timeoutMs} ms after ${signal}; killed`);
         return final.code;
       })();
