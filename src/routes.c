@@ -81,6 +81,10 @@ const route zd_routes[] = {
   {"GET", "/open311/v2/services/{file}", PERM_PUBLIC, open311_service, NULL, 0},
   {"GET", "/open311/v2/requests/{file}", PERM_PUBLIC, open311_request_get, NULL, 0},
 
+  /* upgrade 改: centers, uploads, renovation projects, plaques, inspections (issue 6) */
+
+  /* duty and posts 管: roster, check-in, duty log, whereabouts, coverage, posts (issue 7) */
+
   /* audit */
   {"GET", "/api/v1/audit/head", PERM_PUBLIC, audit_api_head, NULL, 0},
   {"GET", "/api/v1/orgs/{code}/audit", PERM_AUDIT_READ, audit_api_org, NULL, 0},
