@@ -86,3 +86,44 @@ void appeal_mask_phone(const char *p, char *out, size_t n) {
 int appeal_can_handle(req *r, const appeal *a) {
   return ident_scope_allows(req_db(r), r->user_id, PERM_APPEAL_HANDLE, a->org_id);
 }
+
+void appeal_date_text(long long t, const char *fmt, char *out, size_t n) {
+  time_t tt = (time_t)t;
+  struct tm tm;
+  localtime_r(&tt, &tm);
+  strftime(out, n, fmt, &tm);
+}
+
+int appeal_village(req *r, org *v) {
+  int rc = org_by_code(req_db(r), req_param(r, "code"), v, &r->err);
+  if (rc == ZD_OK && v->kind != ORG_VILLAGE && v->kind != ORG_COMMUNITY) rc = ZD_ENOTFOUND;
+  if (rc == ZD_ENOTFOUND) zd_fail(&r->err, ZD_ENOTFOUND, "No village with this code.");
+  return rc;
+}
+
+typedef struct tl_ctx { req *r; buf *b; int public_view; } tl_ctx;
+
+static void tl_row(void *arg, long long at, const char *actor, const char *action, const char *from, const char *to,
+                   const char *note, int is_public) {
+  tl_ctx *c = arg;
+  char d[32];
+  appeal_date_text(at, "%Y-%m-%d %H:%M", d, sizeof d);
+  int act = appeal_action_parse(action), st = appeal_state_parse(to);
+  (void)from;
+  buf_printf(c->b, "<li><time>%s</time> %s → <strong>%s</strong>", d,
+             act >= 0 ? T(c->r, appeal_action_label((appeal_action)act)) : T(c->r, "Raised by the villager"),
+             st >= 0 ? T(c->r, appeal_state_label((appeal_state)st)) : to);
+  if (!c->public_view) {
+    buf_printf(c->b, " <small>%s</small>", actor);
+    if (note && *note) buf_printf(c->b, "<blockquote class=\"%r\">%s</blockquote>", is_public ? "answer" : "internal", note);
+  }
+  buf_puts(c->b, "</li>");
+}
+
+void appeal_timeline_html(req *r, buf *b, long long appeal_id, int public_view) {
+  tl_ctx c = {r, b, public_view};
+  zd_error e;
+  buf_puts(b, "<ol class=\"timeline\">");
+  appeal_events(req_db(r), appeal_id, public_view, tl_row, &c, &e);
+  buf_puts(b, "</ol>");
+}

@@ -23,4 +23,12 @@ int appeal_can_handle(req *r, const appeal *a);
 ** overdue, open, q, page, per_page); 400 on a bad value. */
 int appeal_filter_from_query(req *r, appeal_filter *f, int *page);
 
+/* strftime of epoch seconds in local time. */
+void appeal_date_text(long long t, const char *fmt, char *out, size_t n);
+/* The village named by the {code} route parameter, or 404. */
+int appeal_village(req *r, org *v);
+/* A case's timeline as an <ol>: for the raiser (what and when only: no actors,
+** no internal notes) or for cadres (everything). */
+void appeal_timeline_html(req *r, buf *b, long long appeal_id, int public_view);
+
 #endif

@@ -9,20 +9,6 @@
 #include "platform/page.h"
 #include "platform/store.h"
 
-static void date_text(long long t, char *out, size_t n) {
-  time_t tt = (time_t)t;
-  struct tm tm;
-  localtime_r(&tt, &tm);
-  strftime(out, n, "%Y-%m-%d %H:%M", &tm);
-}
-
-static int village_or_404(req *r, org *v) {
-  int rc = org_by_code(req_db(r), req_param(r, "code"), v, &r->err);
-  if (rc == ZD_OK && v->kind != ORG_VILLAGE && v->kind != ORG_COMMUNITY) rc = ZD_ENOTFOUND;
-  if (rc == ZD_ENOTFOUND) zd_fail(&r->err, ZD_ENOTFOUND, "No village with this code.");
-  return rc;
-}
-
 static void kind_radios(req *r, buf *b, const char *checked) {
   buf_printf(b, "<fieldset><legend>%s</legend>", T(r, "What kind of matter is it?"));
   for (int k = 0; k < AK_COUNT; k++)
@@ -60,7 +46,7 @@ static void public_form(req *r, buf *b, const org *v, const char *error) {
 
 int appeal_page_form(req *r) {
   org v;
-  int rc = village_or_404(r, &v);
+  int rc = appeal_village(r, &v);
   if (rc) return rc;
   r->form_parsed = 1; /* a GET has no form: show it empty */
   buf b = BUF_INIT;
@@ -71,7 +57,7 @@ int appeal_page_form(req *r) {
 
 int appeal_page_submit(req *r) {
   org v;
-  int rc = village_or_404(r, &v);
+  int rc = appeal_village(r, &v);
   if (rc) return rc;
   if (!req_form_ok(r)) return r->err.rc;
   appeal_new in = {v.code, req_form(r, "kind"), req_form(r, "content"), req_form(r, "place"), req_form(r, "name"),
@@ -115,25 +101,6 @@ int appeal_page_submit(req *r) {
   return ZD_OK;
 }
 
-typedef struct tl_ctx { req *r; buf *b; } tl_ctx;
-
-static void tl_row(void *arg, long long at, const char *actor, const char *action, const char *from, const char *to,
-                   const char *note, int is_public) {
-  tl_ctx *c = arg;
-  char d[32];
-  date_text(at, d, sizeof d);
-  int act = appeal_action_parse(action);
-  const char *label = act >= 0 ? T(c->r, appeal_action_label((appeal_action)act))
-                               : strcmp(action, "receive") == 0 ? T(c->r, "Raised by the villager") : action;
-  (void)from;
-  int st = appeal_state_parse(to);
-  buf_printf(c->b, "<li><time>%s</time> %s → <strong>%s</strong>", d, label,
-             st >= 0 ? T(c->r, appeal_state_label((appeal_state)st)) : to);
-  if (actor) buf_printf(c->b, " <small>%s</small>", actor);
-  if (note && *note && !is_public) buf_printf(c->b, "<blockquote class=\"internal\">%s</blockquote>", note);
-  buf_puts(c->b, "</li>");
-}
-
 static void track_form(req *r, buf *b, const char *number, const char *code) {
   buf_printf(b,
              "<form class=\"form narrow\" method=\"get\" action=\"/track\"><label>%s<input name=\"number\" required "
@@ -164,7 +131,7 @@ int appeal_page_track(req *r) {
   }
   if (rc) { buf_free(&b); return rc; }
   char d[32];
-  date_text(a.created_at, d, sizeof d);
+  appeal_date_text(a.created_at, "%Y-%m-%d %H:%M", d, sizeof d);
   buf_printf(&b, "<section class=\"case\"><dl><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>"
                  "<dt>%s</dt><dd class=\"state state-%s\">%s</dd><dt>%s</dt><dd>%s</dd></dl>",
              T(r, "Case number"), a.number, T(r, "Village"), a.org_name, T(r, "Kind"), T(r, appeal_kind_label(a.kind)),
@@ -182,15 +149,9 @@ int appeal_page_track(req *r) {
                  appeal_rating_key((appeal_rating)k), T(r, appeal_rating_label((appeal_rating)k)));
     buf_printf(&b, "</fieldset><button type=\"submit\">%s</button></form>", T(r, "Send my rating"));
   }
-  buf_printf(&b, "<h2>%s</h2><ol class=\"timeline\">", T(r, "Progress"));
-  tl_ctx c = {r, &b};
-  zd_error e;
-  /* the raiser sees what happened and when: not who, and no internal note */
-  db_stmt *s = db_query(req_db(r), &e, "SELECT at, action, to_state FROM appeal_event WHERE appeal_id = ? AND is_public = 1 ORDER BY id",
-                        "i", a.id);
-  while (s && db_step(s, &e) == DB_ROW) tl_row(&c, db_col_int(s, 0), NULL, db_col_text(s, 1), "", db_col_text(s, 2), "", 1);
-  db_done(s);
-  buf_puts(&b, "</ol></section>");
+  buf_printf(&b, "<h2>%s</h2>", T(r, "Progress"));
+  appeal_timeline_html(r, &b, a.id, 1);
+  buf_puts(&b, "</section>");
   page_end(r, &b);
   resp_html(r, 200, &b);
   return ZD_OK;

@@ -22,13 +22,6 @@ static void base_url(req *r, char *out, size_t n) {
   snprintf(out, n, "%s://%s", proto && strcmp(proto, "https") == 0 ? "https" : "http", ok ? host : r->app->cfg->listen);
 }
 
-static int village(req *r, org *v) {
-  int rc = org_by_code(req_db(r), req_param(r, "code"), v, &r->err);
-  if (rc == ZD_OK && v->kind != ORG_VILLAGE && v->kind != ORG_COMMUNITY) rc = ZD_ENOTFOUND;
-  if (rc == ZD_ENOTFOUND) zd_fail(&r->err, ZD_ENOTFOUND, "No village with this code.");
-  return rc;
-}
-
 static int send_pdf(req *r, buf *b, const char *filename) {
   char cd[128];
   snprintf(cd, sizeof cd, "inline; filename=\"%s\"", filename);
@@ -40,7 +33,7 @@ static int send_pdf(req *r, buf *b, const char *filename) {
 
 int appeal_pdf_poster(req *r) {
   org v;
-  int rc = village(r, &v);
+  int rc = appeal_village(r, &v);
   if (rc) return rc;
   center ce;
   zd_error e;
@@ -166,7 +159,7 @@ static int load(req *r, const org *v, long long start, long long end, report *re
   return ZD_OK;
 }
 
-static void report_free(report *rep) { free(rep->items); free(rep->open); }
+static void report_free(report *rep) { free(rep->items); free(rep->open); rep->items = rep->open = NULL; }
 
 static void summary_line(req *r, const report *rep, char *out, size_t n) {
   snprintf(out, n, "%s %zu · %s %d · %s %d · %s %d · %s %d · %s %d · %s %d/%d/%d", T(r, "Matters raised"), rep->n,
@@ -175,18 +168,25 @@ static void summary_line(req *r, const report *rep, char *out, size_t n) {
            rep->closed, T(r, "closed in time"), rep->in_time, T(r, "Rating"), rep->satisfied, rep->basic, rep->unsatisfied);
 }
 
+/* The village in scope, the month asked for and its report. */
+static int prepare(req *r, org *v, char *month, size_t mlen, report *rep) {
+  memset(rep, 0, sizeof *rep);
+  int rc = appeal_village(r, v);
+  if (rc == ZD_OK && !ident_scope_allows(req_db(r), r->user_id, PERM_APPEAL_VIEW, v->id))
+    rc = zd_fail(&r->err, ZD_ENOTFOUND, "No village with this code in your scope.");
+  long long start = 0, end = 0;
+  if (!rc) rc = month_range(r, &start, &end, month, mlen);
+  if (!rc) rc = load(r, v, start, end, rep);
+  if (rc) report_free(rep);
+  return rc;
+}
+
 int appeal_page_shuoshi(req *r) {
   org v;
-  int rc = village(r, &v);
-  if (rc == ZD_OK && !ident_scope_allows(req_db(r), r->user_id, PERM_APPEAL_VIEW, v.id)) {
-    rc = zd_fail(&r->err, ZD_ENOTFOUND, "No village with this code in your scope.");
-  }
-  if (rc) return rc;
-  long long start, end;
   char month[16];
-  if ((rc = month_range(r, &start, &end, month, sizeof month))) return rc;
   report rep;
-  if ((rc = load(r, &v, start, end, &rep))) { report_free(&rep); return rc; }
+  int rc = prepare(r, &v, month, sizeof month, &rep);
+  if (rc) return rc;
   buf b = BUF_INIT;
   char title[200], sum[400];
   snprintf(title, sizeof title, "%s · %s %s", v.name, T(r, "Monthly talk day report"), month);
@@ -218,15 +218,10 @@ int appeal_page_shuoshi(req *r) {
 
 int appeal_pdf_shuoshi(req *r) {
   org v;
-  int rc = village(r, &v);
-  if (rc == ZD_OK && !ident_scope_allows(req_db(r), r->user_id, PERM_APPEAL_VIEW, v.id))
-    rc = zd_fail(&r->err, ZD_ENOTFOUND, "No village with this code in your scope.");
-  if (rc) return rc;
-  long long start, end;
   char month[16];
-  if ((rc = month_range(r, &start, &end, month, sizeof month))) return rc;
   report rep;
-  if ((rc = load(r, &v, start, end, &rep))) { report_free(&rep); return rc; }
+  int rc = prepare(r, &v, month, sizeof month, &rep);
+  if (rc) return rc;
   buf out = BUF_INIT;
   pdf *p = pdf_new(&out, 210, 297);
   char line[600];

@@ -9,12 +9,7 @@
 #include "platform/page.h"
 #include "platform/store.h"
 
-static void date_text(long long t, char *out, size_t n) {
-  time_t tt = (time_t)t;
-  struct tm tm;
-  localtime_r(&tt, &tm);
-  strftime(out, n, "%Y-%m-%d", &tm);
-}
+static void date_text(long long t, char *out, size_t n) { appeal_date_text(t, "%Y-%m-%d", out, n); }
 
 static void select_opts(req *r, buf *b, const char *name, const char *label, int n, const char *(*key)(int),
                         const char *(*lab)(int), const char *cur) {
@@ -106,26 +101,6 @@ int appeal_page_list(req *r) {
   return ZD_OK;
 }
 
-typedef struct tl_ctx { req *r; buf *b; } tl_ctx;
-
-static void tl_row(void *arg, long long at, const char *actor, const char *action, const char *from, const char *to,
-                   const char *note, int is_public) {
-  tl_ctx *c = arg;
-  char d[32];
-  time_t tt = (time_t)at;
-  struct tm tm;
-  localtime_r(&tt, &tm);
-  strftime(d, sizeof d, "%Y-%m-%d %H:%M", &tm);
-  int act = appeal_action_parse(action), st = appeal_state_parse(to);
-  (void)from;
-  buf_printf(c->b, "<li><time>%s</time> %s → <strong>%s</strong> <small>%s</small>", d,
-             act >= 0 ? T(c->r, appeal_action_label((appeal_action)act)) : T(c->r, "Raised by the villager"),
-             st >= 0 ? T(c->r, appeal_state_label((appeal_state)st)) : to, actor);
-  if (note && *note)
-    buf_printf(c->b, "<blockquote class=\"%r\">%s</blockquote>", is_public ? "answer" : "internal", note);
-  buf_puts(c->b, "</li>");
-}
-
 static void action_form(req *r, buf *b, const appeal *a, appeal_action act) {
   buf_printf(b, "<form class=\"form action\" method=\"post\" action=\"/appeals/%u/transition\">"
                 "<input type=\"hidden\" name=\"csrf\" value=\"%s\"><input type=\"hidden\" name=\"action\" value=\"%s\">"
@@ -176,11 +151,8 @@ static int detail(req *r, const char *number, const char *error, int status) {
     buf_printf(&b, "<dt>%s</dt><dd>%s · %s</dd>", T(r, "Escalated to"), T(r, appeal_escalation_label(a.fsm.escalation)), a.escalated_to);
   if (a.fsm.rating != AR_NONE) buf_printf(&b, "<dt>%s</dt><dd>%s</dd>", T(r, "Rating"), T(r, appeal_rating_label(a.fsm.rating)));
   buf_puts(&b, "</dl>");
-  buf_printf(&b, "<h2>%s</h2><ol class=\"timeline\">", T(r, "Timeline"));
-  tl_ctx c = {r, &b};
-  zd_error e;
-  appeal_events(req_db(r), a.id, 0, tl_row, &c, &e);
-  buf_puts(&b, "</ol>");
+  buf_printf(&b, "<h2>%s</h2>", T(r, "Timeline"));
+  appeal_timeline_html(r, &b, a.id, 0);
   if (appeal_can_handle(r, &a)) {
     buf_printf(&b, "<h2>%s</h2><div class=\"actions\">", T(r, "What next"));
     for (int act = 0; act < AA_COUNT; act++)
