@@ -85,9 +85,13 @@ export const ALLOWED = {
   reopened: ['assign', 'escalate', 'note'],
   closed: [],
 };
-/** The allowed actions in ACTIONS order (the order the server lists them in). */
+/**
+ * The actions a cadre may take now, in ACTIONS order (the order the server lists them in):
+ * the design table without `rate`, which is the raiser's (the API's allowed_actions and
+ * its 409 messages leave it out).
+ */
 export function allowedKeys(state, escalation = 0) {
-  return ACTIONS.filter((a) => ALLOWED[state].includes(a) && !(a === 'escalate' && escalation >= 2));
+  return ACTIONS.filter((a) => a !== 'rate' && ALLOWED[state].includes(a) && !(a === 'escalate' && escalation >= 2));
 }
 
 // ---------------------------------------------------------------------------

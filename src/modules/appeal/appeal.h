@@ -82,6 +82,8 @@ int appeal_mode_days(appeal_mode m);
 int appeal_allowed(const appeal_fsm *f, appeal_action a);
 /* Comma-separated keys of the actions allowed now (for a 409 message). */
 void appeal_allowed_list(const appeal_fsm *f, char *out, size_t n);
+/* The same without "rate" (the raiser's action): what a cadre may do now. */
+void appeal_cadre_actions(const appeal_fsm *f, char *out, size_t n);
 /* Apply: fills *next, returns ZD_OK, or ZD_ECONFLICT (not allowed now) /
 ** ZD_EINVAL (a required field is missing), with the reason in *why (msgid). */
 int appeal_apply(const appeal_fsm *f, const appeal_step *st, appeal_fsm *next, const char **why);

@@ -59,7 +59,7 @@ static json_t *internal_json(req *r, const appeal *a, int with_events) {
   json_object_set_new(j, "answer", json_string(a->answer));
   json_object_set_new(j, "rating", json_string(appeal_rating_key(a->fsm.rating)));
   char allowed[200];
-  appeal_allowed_list(&a->fsm, allowed, sizeof allowed);
+  appeal_cadre_actions(&a->fsm, allowed, sizeof allowed);
   json_object_set_new(j, "allowed_actions", json_string(allowed));
   if (with_events) {
     json_t *tl = json_array();

@@ -10,11 +10,7 @@
 #include "modules/org/org.h"
 #include "platform/text.h"
 
-#define COLS                                                                                                     \
-  "a.id, a.number, a.org_id, o.code, o.name, a.kind, a.channel, COALESCE(eb.login, ''), a.content, a.place, "    \
-  "a.raiser_name, a.raiser_phone, a.photo, a.state, COALESCE(a.mode, ''), COALESCE(a.owner_id, 0), "             \
-  "COALESCE(ow.login, ''), a.deadline, a.escalation, a.escalated_to, a.reopens, a.rating, a.answer, "             \
-  "a.created_at, a.updated_at, a.closed_at"
+#define COLS APPEAL_COLS_FOR_LIST
 #define FROM                                                                                                      \
   " FROM appeal a JOIN org o ON o.id = a.org_id LEFT JOIN users eb ON eb.id = a.entered_by "                      \
   "LEFT JOIN users ow ON ow.id = a.owner_id "
@@ -184,7 +180,7 @@ int appeal_transition(db_conn *w, const char *actor, const char *number, const a
   const char *why = NULL;
   rc = appeal_apply(&a.fsm, &st, &next, &why);
   if (rc) {
-    if (allowed) appeal_allowed_list(&a.fsm, allowed, allowed_len);
+    if (allowed) appeal_cadre_actions(&a.fsm, allowed, allowed_len);
     return zd_fail(e, rc, "%s", why);
   }
   long long now = ch->at ? ch->at : (long long)time(NULL);
@@ -199,7 +195,7 @@ int appeal_transition(db_conn *w, const char *actor, const char *number, const a
   }
   if (st.action == AA_ANSWER) answer = text;
   if (next.state == AS_ESCALATED && st.action == AA_ESCALATE) escalated_to = text;
-  if (next.state == AS_ESCALATED && st.action == AA_RATE) escalated_to = appeal_escalation_label(next.escalation);
+  if (next.state == AS_ESCALATED && st.action == AA_RATE) escalated_to = ""; /* the level says where; no unit named yet */
   if (next.state == AS_CLOSED) closed = now;
   rc = db_run(w, e,
               "UPDATE appeal SET state = ?, mode = ?, owner_id = ?, deadline = ?, escalation = ?, escalated_to = ?, "

@@ -50,7 +50,12 @@ static void xml_value(buf *b, const char *name, json_t *v) {
   } else if (json_is_null(v)) {
     buf_printf(b, "<%r/>", name);
   } else if (json_is_string(v)) {
-    buf_printf(b, "<%r>%s</%r>", name, json_string_value(v), name);
+    /* XML 1.0 cannot carry control characters other than tab, LF and CR: drop them */
+    buf clean = BUF_INIT;
+    for (const char *p = json_string_value(v); *p; p++)
+      if ((unsigned char)*p >= 0x20 || *p == '\t' || *p == '\n' || *p == '\r') buf_putc(&clean, *p);
+    buf_printf(b, "<%r>%s</%r>", name, buf_str(&clean), name);
+    buf_free(&clean);
   } else if (json_is_integer(v)) {
     buf_printf(b, "<%r>%lld</%r>", name, (long long)json_integer_value(v), name);
   } else if (json_is_real(v)) {
@@ -96,6 +101,26 @@ static long long parse_iso(const char *s) {
     off = (atoi(end + 1) * 3600 + atoi(end + 4) * 60) * (*end == '+' ? 1 : -1);
   } else if (*end) return -1;
   return (long long)timegm(&tm) - off;
+}
+
+/* Is item one of the comma-separated list's entries (exactly)? */
+static int list_has(const char *list, const char *item) {
+  size_t n = strlen(item);
+  for (const char *p = list; *p;) {
+    size_t len = strcspn(p, ",");
+    if (len == n && strncmp(p, item, n) == 0) return 1;
+    p += len;
+    if (*p == ',') p++;
+  }
+  return 0;
+}
+
+/* Is org_id under root (or root itself)? */
+static int ident_scope_allows_org(db_conn *c, long long root, long long org_id) {
+  long long n = 0;
+  zd_error e;
+  return db_scalar_int(c, &e, &n, 0, "SELECT count(*) FROM org_closure WHERE ancestor = ? AND descendant = ?", "ii", root,
+                       org_id) == ZD_OK && n > 0;
 }
 
 /* The jurisdiction (optional): an organisation code; unknown -> 404. */
@@ -225,41 +250,51 @@ int open311_requests_get(req *r) {
   const char *ids = req_query(r, "service_request_id"), *codes = req_query(r, "service_code"), *status = req_query(r, "status");
   int want_open = 1, want_closed = 1;
   if (status && *status) {
-    want_open = strstr(status, "open") != NULL;
-    want_closed = strstr(status, "closed") != NULL;
+    want_open = list_has(status, "open");
+    want_closed = list_has(status, "closed");
     if (!want_open && !want_closed) return o311_error(r, f, 400, "status must be open, closed or both.");
   }
+  json_t *arr = json_array();
   zd_error e;
+  if (ids && *ids) {
+    /* service_request_id overrides every other filter: look each one up */
+    char one[32];
+    int n = 0;
+    for (const char *p = ids; *p && n < 100; n++) {
+      size_t len = strcspn(p, ",");
+      snprintf(one, sizeof one, "%.*s", (int)(len < sizeof one ? len : 0), p);
+      appeal a;
+      user u;
+      if (one[0] && appeal_get(req_db(r), one, &a, &e) == ZD_OK &&
+          (!has || ident_scope_allows_org(req_db(r), o.id, a.org_id)))
+        json_array_append_new(arr, request_json(r, &a, key_user(r, &u, a.org_id)));
+      p += len;
+      if (*p == ',') p++;
+    }
+    return send(r, f, 200, "service_requests", arr);
+  }
   db_stmt *s = db_query(req_db(r), &e,
-                        "SELECT a.number, a.org_id FROM appeal a "
+                        "SELECT " APPEAL_COLS_FOR_LIST " FROM appeal a JOIN org o ON o.id = a.org_id "
+                        "LEFT JOIN users eb ON eb.id = a.entered_by LEFT JOIN users ow ON ow.id = a.owner_id "
                         "WHERE (? = 0 OR a.org_id IN (SELECT descendant FROM org_closure WHERE ancestor = ?)) "
                         "AND a.created_at >= ? AND a.created_at <= ? ORDER BY a.created_at DESC LIMIT 1000",
-                        "iiii", has ? o.id : 0LL, has ? o.id : 0LL, ids && *ids ? 0LL : start, ids && *ids ? now + 86400 : end);
-  if (!s) return o311_error(r, f, 503, "The database is not reachable right now.");
-  json_t *arr = json_array();
-  char numbers[1000][24];
-  int n = 0;
-  while (db_step(s, &e) == DB_ROW && n < 1000) snprintf(numbers[n++], 24, "%s", db_col_text(s, 0));
-  db_done(s);
-  for (int i = 0; i < n; i++) {
+                        "iiii", has ? o.id : 0LL, has ? o.id : 0LL, start, end);
+  if (!s) { json_decref(arr); return o311_error(r, f, 503, "The service is temporarily unavailable."); }
+  int rc;
+  user u;
+  long long key_uid = -1; /* the api_key's user, looked up once */
+  while ((rc = db_step(s, &e)) == DB_ROW) {
     appeal a;
-    if (appeal_get(req_db(r), numbers[i], &a, &e)) continue;
-    if (ids && *ids) {
-      char pat[32];
-      snprintf(pat, sizeof pat, ",%s,", a.number);
-      buf l = BUF_INIT;
-      buf_printf(&l, ",%r,", ids);
-      int hit = strstr(buf_str(&l), pat) != NULL;
-      buf_free(&l);
-      if (!hit) continue;
-    } else {
-      if (codes && *codes && !strstr(codes, appeal_kind_key(a.kind))) continue;
-      int closed = a.fsm.state == AS_CLOSED;
-      if ((closed && !want_closed) || (!closed && !want_open)) continue;
-    }
-    user u;
-    json_array_append_new(arr, request_json(r, &a, key_user(r, &u, a.org_id)));
+    appeal_row(s, &a);
+    if (codes && *codes && !list_has(codes, appeal_kind_key(a.kind))) continue;
+    int closed = a.fsm.state == AS_CLOSED;
+    if ((closed && !want_closed) || (!closed && !want_open)) continue;
+    if (key_uid == -1) key_uid = key_user(r, &u, 0) ? u.id : 0;
+    int full = key_uid > 0 && ident_scope_allows(req_db(r), key_uid, PERM_APPEAL_HANDLE, a.org_id);
+    json_array_append_new(arr, request_json(r, &a, full));
   }
+  db_done(s);
+  if (rc < 0) { json_decref(arr); return o311_error(r, f, 503, "The service is temporarily unavailable."); }
   return send(r, f, 200, "service_requests", arr);
 }
 
@@ -275,21 +310,27 @@ int open311_requests_post(req *r) {
     return o311_error(r, f, 400, "attribute[village] is required: a village code from the service definition.");
   user u;
   if (!key_user(r, &u, v.id)) return o311_error(r, f, 403, "A valid api_key of a cadre of this village is required.");
-  char name[128] = "";
+  char name[256] = "";
   const char *fn = req_form(r, "first_name"), *ln = req_form(r, "last_name");
   snprintf(name, sizeof name, "%s%s", ln ? ln : "", fn ? fn : "");
-  char place[256];
+  char place[1024];
   const char *addr = req_form(r, "address_string"), *lat = req_form(r, "lat"), *lng = req_form(r, "long");
   if (addr && *addr) snprintf(place, sizeof place, "%s", addr);
   else if (lat && lng && *lat && *lng) snprintf(place, sizeof place, "%.20s,%.20s", lat, lng);
   else return o311_error(r, f, 400, "A location is required: address_string or lat and long.");
+  if (strlen(name) >= sizeof name - 1 || strlen(place) >= sizeof place - 1)
+    return o311_error(r, f, 400, "The name or the address is too long.");
   appeal_new in = {village, req_form(r, "service_code"), req_form(r, "description"), place, name, req_form(r, "phone"),
                    "online", NULL, 0};
   r->user_id = u.id;
   snprintf(r->login, sizeof r->login, "%s", u.login);
   char number[24], code[10];
   int rc = appeal_submit(r, &in, 1, number, code);
-  if (rc) return o311_error(r, f, zd_http_status(rc), r->err.msg);
+  if (rc) {
+    int st = zd_http_status(rc);
+    if (st >= 500) resp_header(r, "Retry-After", "5");
+    return o311_error(r, f, st, st >= 500 ? "The service is temporarily unavailable." : r->err.msg);
+  }
   char notice[96];
   snprintf(notice, sizeof notice, "Tracking code %s; track at /track", code);
   return send(r, f, 201, "service_requests", json_pack("[{s:s, s:s}]", "service_request_id", number, "service_notice", notice));

@@ -105,6 +105,18 @@ void appeal_allowed_list(const appeal_fsm *f, char *out, size_t n) {
   }
 }
 
+void appeal_cadre_actions(const appeal_fsm *f, char *out, size_t n) {
+  appeal_fsm g = *f;
+  appeal_allowed_list(&g, out, n);
+  /* the rating is the raiser's: take "rate" out of the list */
+  char *p = strstr(out, "rate");
+  if (!p) return;
+  size_t len = strlen(out), at = (size_t)(p - out), cut = 4;
+  if (at + cut < len && out[at + cut] == ',') cut += 2;      /* "rate, " */
+  else if (at >= 2) { at -= 2; cut += 2; }                   /* ", rate" at the end */
+  memmove(out + at, out + at + cut, len - at - cut + 1);
+}
+
 int appeal_apply(const appeal_fsm *f, const appeal_step *st, appeal_fsm *next, const char **why) {
   *next = *f;
   *why = NULL;

@@ -20,6 +20,12 @@ typedef void (*appeal_row_fn)(void *arg, const appeal *a);
 typedef void (*appeal_event_fn)(void *arg, long long at, const char *actor, const char *action, const char *from,
                                 const char *to, const char *note, int is_public);
 
+/* The columns appeal_row() reads, over appeal a JOIN org o LEFT JOIN users eb (entered_by) / ow (owner). */
+#define APPEAL_COLS_FOR_LIST                                                                                   \
+  "a.id, a.number, a.org_id, o.code, o.name, a.kind, a.channel, COALESCE(eb.login, ''), a.content, a.place, "    \
+  "a.raiser_name, a.raiser_phone, a.photo, a.state, COALESCE(a.mode, ''), COALESCE(a.owner_id, 0), "             \
+  "COALESCE(ow.login, ''), a.deadline, a.escalation, a.escalated_to, a.reopens, a.rating, a.answer, "             \
+  "a.created_at, a.updated_at, a.closed_at"
 void appeal_row(db_stmt *s, appeal *a);
 /* Apply one transition inside the caller's write transaction. On ZD_ECONFLICT
 ** `allowed` lists the actions allowed now. */

@@ -47,6 +47,8 @@ int ident_api_session_create(req *r) {
 }
 
 int ident_api_session_delete(req *r) {
+  if (r->via_token)
+    return zd_fail(&r->err, ZD_EINVAL, "An API token is not a session; revoke it with DELETE /api/v1/tokens/{id}.");
   int rc = ident_logout(r);
   if (rc) return rc;
   r->status = 204;
