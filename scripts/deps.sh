@@ -9,8 +9,15 @@
 # browser tests drive Debian's chromium through playwright-core).
 set -euo pipefail
 
-# Debian 12 packages zhendi needs. Add new ones here.
-PACKAGES="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev sqlite3 libjansson-dev libsodium-dev libcmocka-dev chromium fonts-noto-cjk"
+# Debian 12 packages zhendi needs. Add new ones here (one list, one dpkg-query call).
+#   build: build-essential (gcc with its ASan/UBSan runtimes, make), pkg-config, and one -dev
+#          package per pkg-config name in the Makefile's PKGS (libpq-dev: PostgreSQL engine;
+#          cairo, pango, fontconfig, qrencode: PDF posters and QR codes; jpeg, png, webp:
+#          photos; xlsxwriter: Excel exports)
+#   tests: sqlite3; libcmocka-dev (unit); postgresql (the suites run on PostgreSQL too, on a
+#          throwaway cluster from scripts/pgtest.sh); chromium + fonts-noto-cjk (browser tests,
+#          Chinese glyphs)
+PACKAGES="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libjansson-dev libsodium-dev libpq-dev libcairo2-dev libpango1.0-dev libfontconfig-dev libqrencode-dev libjpeg-dev libpng-dev libwebp-dev libxlsxwriter-dev sqlite3 libcmocka-dev postgresql chromium fonts-noto-cjk"
 # Only when `node` is not on PATH already (a newer Node.js may be installed another way).
 NODE_PACKAGES="nodejs npm"
 
