@@ -15,4 +15,6 @@ void config_defaults(zd_config *c) {
   c->sync_full = 0;
   c->quiet = 0;
   c->public_rate = 20;
+  c->trust_proxy = 0;
+  c->public_url = NULL;
 }

@@ -19,6 +19,8 @@ typedef struct zd_config {
   int sync_full;           /* SQLite synchronous=FULL */
   int quiet;               /* no access log */
   int public_rate;         /* public submissions per client address per hour */
+  int trust_proxy;         /* take the client address from X-Forwarded-For (behind nginx) */
+  const char *public_url;  /* "https://zhendi.example.gov.cn" for printed QR codes; NULL: from Host */
 } zd_config;
 
 void config_defaults(zd_config *c);

@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -312,4 +313,14 @@ int db_backup(db *d, const char *dest, zd_error *e) {
                           : zd_fail(e, ZD_EINVAL, "backup is not supported by this engine");
   db_release(c);
   return rc;
+}
+
+void db_redact(const char *url, char *out, size_t n) {
+  const char *scheme = strstr(url, "://"), *at = scheme ? strchr(scheme + 3, '@') : NULL;
+  const char *colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
+  if (!colon) { snprintf(out, n, "%s", url); return; }
+  snprintf(out, n, "%.*s:***%s", (int)(colon - url), url, at);
+  /* a password=... parameter in the query string */
+  char *pw = strstr(out, "password=");
+  if (pw) { pw += 9; size_t k = strcspn(pw, "&"); memmove(pw + 3, pw + k, strlen(pw + k) + 1); memcpy(pw, "***", 3); }
 }

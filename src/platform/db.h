@@ -12,6 +12,7 @@
 */
 #ifndef ZD_DB_H
 #define ZD_DB_H
+#include <stddef.h>
 #include "err.h"
 
 typedef struct db db;
@@ -43,6 +44,8 @@ int db_exec(db_conn *c, const char *sql, zd_error *e);
 /* Same, for portable schema text the engine may rewrite (PostgreSQL: BIGINT, identity keys). */
 int db_exec_schema(db_conn *c, const char *sql, zd_error *e);
 int db_is_postgres(const db *d);
+/* url with any password replaced by "***", for logs and messages. */
+void db_redact(const char *url, char *out, size_t n);
 db *db_of(db_conn *c);
 
 /* Prepared statements are cached per connection by their SQL text. */

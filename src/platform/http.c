@@ -290,8 +290,10 @@ int http_serve(const app *a) {
     return 1;
   }
   const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+  char shown[512];
+  db_redact(a->cfg->db, shown, sizeof shown);
   log_msg(LOG_INFO, "zhendi serving http://%s (port %u, %d workers, db %s)", a->cfg->listen,
-          info ? info->port : 0, a->cfg->workers, a->cfg->db);
+          info ? info->port : 0, a->cfg->workers, shown);
 
   int sig = 0;
   sigwait(&set, &sig);

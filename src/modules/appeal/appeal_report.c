@@ -15,6 +15,12 @@
 
 /* "http://host" from the request, for links printed on paper. */
 static void base_url(req *r, char *out, size_t n) {
+  if (r->app->cfg->public_url && *r->app->cfg->public_url) {
+    snprintf(out, n, "%s", r->app->cfg->public_url);
+    size_t l = strlen(out);
+    if (l && out[l - 1] == '/') out[l - 1] = 0;
+    return;
+  }
   const char *host = req_header(r, "Host"), *proto = req_header(r, "X-Forwarded-Proto");
   int ok = host && *host && strlen(host) < 100;
   for (const char *p = host; ok && *p; p++)

@@ -17,6 +17,15 @@ static int unsafe(const char *m) {
 }
 
 static void client_addr(req *r) {
+  const char *xff = r->app->cfg->trust_proxy ? req_header(r, "X-Forwarded-For") : NULL;
+  if (xff && *xff) {
+    /* the proxy appends the address it saw: the last entry is the one it vouches for */
+    const char *last = strrchr(xff, ',');
+    last = last ? last + 1 : xff;
+    while (*last == ' ') last++;
+    snprintf(r->client, sizeof r->client, "%.*s", (int)strcspn(last, " "), last);
+    return;
+  }
   const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
   r->client[0] = 0;
   if (!ci || !ci->client_addr) return;
@@ -46,10 +55,13 @@ static int load_roles(req *r, db_conn *c) {
 /* 0 anonymous, 1 identified, <0 error; *why set when credentials were sent but are no good. */
 static int identify(req *r, const char **why) {
   *why = NULL;
-  db_conn *c = req_db(r);
   long long now = (long long)time(NULL);
   const char *authz = req_header(r, "Authorization");
-  if (authz && strncasecmp(authz, "Bearer ", 7) == 0) {
+  const char *sid = req_cookie(r, "zd_session");
+  int bearer = authz && strncasecmp(authz, "Bearer ", 7) == 0;
+  if (!bearer && (!sid || !*sid)) return 0; /* anonymous: no database needed (static files) */
+  db_conn *c = req_db(r);
+  if (bearer) {
     char h[65];
     ident_token_hash(authz + 7, h);
     db_stmt *s = db_query(c, &r->err,
@@ -68,8 +80,6 @@ static int identify(req *r, const char **why) {
     rc = load_roles(r, c);
     return rc ? rc : 1;
   }
-  const char *sid = req_cookie(r, "zd_session");
-  if (!sid || !*sid) return 0;
   char h[65];
   ident_token_hash(sid, h);
   db_stmt *s = db_query(c, &r->err,

@@ -15,8 +15,10 @@
 static void login_form(req *r, buf *b, const char *login, const char *error) {
   char pre[64];
   ident_random_token(pre, sizeof pre);
-  char c[128];
-  snprintf(c, sizeof c, "zd_pre=%s; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600", pre);
+  char c[160];
+  const char *proto = req_header(r, "X-Forwarded-Proto");
+  snprintf(c, sizeof c, "zd_pre=%s; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600%s", pre,
+           proto && strcmp(proto, "https") == 0 ? "; Secure" : "");
   resp_header(r, "Set-Cookie", c);
   const char *next = req_query(r, "next");
   if (!local_path_valid(next)) next = req_form(r, "next");
