@@ -3,7 +3,7 @@
 .DELETE_ON_ERROR:
 
 CC      ?= cc
-PKGS    := libmicrohttpd sqlite3 jansson libsodium libpq cairo pangocairo libqrencode libjpeg libwebp fontconfig
+PKGS    := libmicrohttpd sqlite3 jansson libsodium libpq cairo pangocairo libqrencode libjpeg libwebp fontconfig libpng xlsxwriter
 CFLAGS  ?= -O2 -g
 override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc -Ibuild/gen
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -97,3 +97,62 @@ test-asan: deps
 
 clean:
 	rm -rf build build-asan
+
+# ---- benchmarks, fault tests and fuzzing (issue 8; see docs/performance.md) ---------
+# make bench        wrk against nginx on 127.0.0.1 at township and county scale; appends to
+#                   bench/results.txt (installs wrk and nginx as root, else names them)
+# make crash-short  kill -9 mid-stream of intakes, restart, every 201 present, chain intact (CI)
+# make fuzz         each libFuzzer target for FUZZ_SECONDS (60); fuzz-short: 10 s each (CI)
+# bench/crash.sh (5 rounds) and bench/soak.sh (10 minutes) are run by hand.
+FUZZ_CC      ?= clang-14
+FUZZ_SECONDS ?= 60
+FUZZ_B       := build-fuzz
+FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_CFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+
+.PHONY: bench crash crash-short soak fuzz fuzz-short fuzz-build fuzz-run
+bench: $(B)/zhendi
+	bench/run.sh
+
+crash: $(B)/zhendi
+	ZHENDI_BIN=$(B)/zhendi bench/crash.sh 5 6
+
+crash-short: $(B)/zhendi
+	ZHENDI_BIN=$(B)/zhendi bench/crash.sh 3 3
+
+soak: $(B)/zhendi
+	ZHENDI_BIN=$(B)/zhendi bench/soak.sh
+
+# The objects are built again by clang with ASan+UBSan and libFuzzer's coverage
+# (in $(FUZZ_B)/); each fuzz/fuzz_NAME.c links with them into $(FUZZ_B)/fuzz/NAME.
+fuzz-build:
+	@command -v $(FUZZ_CC) >/dev/null || { echo "fuzz: needs $(FUZZ_CC) and libclang-rt-14-dev (scripts/deps.sh installs them)"; exit 1; }
+	@$(MAKE) --no-print-directory B=$(FUZZ_B) CC=$(FUZZ_CC) CFLAGS="$(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link" \
+	  $(addprefix $(FUZZ_B)/fuzz/,$(FUZZ_TARGETS))
+
+$(B)/fuzz/%: fuzz/fuzz_%.c $(OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ $@"
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
+
+# Runs every target for FUZZ_SECONDS; new inputs go to $(FUZZ_B)/corpus/NAME (the
+# seeds in fuzz/corpus/NAME are only read), crashes to $(FUZZ_B)/crashes/. A crash
+# fails the target: fix it and add its input to tests/unit/test_fuzz_regress.c.
+fuzz-run:
+	@mkdir -p $(FUZZ_B)/crashes
+	@fail=0; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_B)/corpus/$$t fuzz/corpus/$$t; \
+	  echo "== fuzz $$t for $(FUZZ_SECONDS) s"; \
+	  $(FUZZ_B)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
+	    -print_final_stats=1 -artifact_prefix=$(FUZZ_B)/crashes/$$t- $(FUZZ_B)/corpus/$$t fuzz/corpus/$$t \
+	    >$(FUZZ_B)/$$t.log 2>&1; rc=$$?; \
+	  grep -E '^(#[0-9]+ *DONE|stat::number_of_executed_units|stat::new_units_added|Done)' $(FUZZ_B)/$$t.log | tr '\n' ' '; echo; \
+	  if [ $$rc -ne 0 ]; then fail=1; echo "fuzz $$t FAILED (exit $$rc); the log is $(FUZZ_B)/$$t.log:"; \
+	    grep -A30 -m1 -E 'ERROR|runtime error|deadly signal' $(FUZZ_B)/$$t.log; fi; \
+	done; exit $$fail
+
+fuzz: fuzz-build
+	@$(MAKE) --no-print-directory fuzz-run
+
+fuzz-short: fuzz-build
+	@$(MAKE) --no-print-directory fuzz-run FUZZ_SECONDS=10

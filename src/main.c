@@ -11,6 +11,7 @@
 #include <sodium.h>
 #include <termios.h>
 #include "modules/audit/audit.h"
+#include "modules/demo/bench_data.h"
 #include "modules/demo/demo.h"
 #include "modules/identity/identity.h"
 #include "modules/org/org.h"
@@ -80,7 +81,8 @@ static int migrate_or_fail(db *d) {
 
 /* Common options: returns 0, or the exit code of a usage error. */
 enum { OPT_DB = 1000, OPT_LISTEN, OPT_DATA, OPT_WORKERS, OPT_DEMO, OPT_DEMO_PW, OPT_SYNC, OPT_QUIET, OPT_MAXBODY,
-       OPT_PUBLIC_RATE, OPT_LOGIN, OPT_ROLE, OPT_SCOPE, OPT_NAME, OPT_LABEL, OPT_FROM, OPT_TO };
+       OPT_PUBLIC_RATE, OPT_TRUST_PROXY, OPT_PUBLIC_URL, OPT_LOGIN, OPT_ROLE, OPT_SCOPE, OPT_NAME, OPT_LABEL, OPT_FROM, OPT_TO,
+       OPT_VILLAGES, OPT_APPEALS, OPT_MEMBERS, OPT_CODES, OPT_SEED };
 
 /* Values of the user/token options (only those subcommands take them). */
 typedef struct extra_opts {
@@ -107,6 +109,12 @@ static int parse_opts_x(const char *name, int argc, char **argv, zd_config *cfg,
         else return usage_error(name, "--sync takes normal or full");
         break;
       case OPT_QUIET: cfg->quiet = 1; break;
+      case OPT_TRUST_PROXY: cfg->trust_proxy = 1; break;
+      case OPT_PUBLIC_URL:
+        if (strncmp(optarg, "http://", 7) && strncmp(optarg, "https://", 8))
+          return usage_error(name, "--public-url must start with http:// or https://");
+        cfg->public_url = optarg;
+        break;
       case OPT_PUBLIC_RATE:
         cfg->public_rate = atoi(optarg);
         if (cfg->public_rate < 1) return usage_error(name, "--public-rate takes a positive number");
@@ -147,7 +155,9 @@ static int cmd_serve(int argc, char **argv) {
                                        {"workers", required_argument, NULL, OPT_WORKERS},
                                        {"max-body", required_argument, NULL, OPT_MAXBODY},
                                        {"quiet", no_argument, NULL, OPT_QUIET},
-                                       {"public-rate", required_argument, NULL, OPT_PUBLIC_RATE}, O_SYNC, O_END};
+                                       {"public-rate", required_argument, NULL, OPT_PUBLIC_RATE},
+                                       {"trust-proxy", no_argument, NULL, OPT_TRUST_PROXY},
+                                       {"public-url", required_argument, NULL, OPT_PUBLIC_URL}, O_SYNC, O_END};
   int first, rc = parse_opts("serve", argc, argv, &cfg, opts, NULL, NULL, &first);
   if (rc) return rc;
   if (first < argc) return usage_error("serve", "unexpected argument");
@@ -203,8 +213,8 @@ static int first_run_link(db *d) {
     if (!rc) rc = db_run(w, &e, "INSERT INTO setup_token(token_hash, created_at) VALUES(?, ?)", "si", h, (long long)time(NULL));
     if (!rc) rc = db_commit(w, &e);
     if (!rc)
-      printf("No administrator yet. Start the server (zhendi serve) and open, once:\n"
-             "  http://127.0.0.1:8080/setup?token=%s\n"
+      printf("No administrator yet. Start the server (zhendi serve) and open, once, on its address:\n"
+             "  http://" ZD_DEFAULT_LISTEN "/setup?token=%s\n"
              "It creates the county and its first administrator; more users then come from\n"
              "the pages or from: zhendi user add --login NAME --role ROLE --scope CODE\n", tok);
   }
@@ -224,7 +234,7 @@ static int cmd_init(int argc, char **argv) {
   int first, rc = parse_opts("init", argc, argv, &cfg, opts, &demo, &pw, &first);
   if (rc) return rc;
   if (first < argc) return usage_error("init", "unexpected argument");
-  if (demo && strlen(pw) < 8) return usage_error("init", "--demo-password must be at least 8 characters");
+  if (demo && password_problem(pw)) return usage_error("init", "--demo-password must be 10 to 128 characters");
   db *d = NULL;
   if (open_db(&cfg, 1, 0, &d)) return 1;
   if (migrate_or_fail(d)) { db_close(d); return 1; }
@@ -239,14 +249,18 @@ static int cmd_init(int argc, char **argv) {
       db_close(d);
       return 1;
     } else {
-      printf("Loaded the demo township 站儿巷镇 (两当县) with 8 villages into %s.\n", cfg.db);
+      char shown[512];
+      db_redact(cfg.db, shown, sizeof shown);
+      printf("Loaded the demo township 站儿巷镇 (两当县) with 8 villages into %s.\n", shown);
       printf("Demo logins (password: %s):\n", pw);
       for (size_t i = 0; i < demo_user_count; i++)
         printf("  %-18s %-15s at %-14s %s\n", demo_users[i].login, demo_users[i].role, demo_users[i].scope,
                demo_users[i].display);
     }
   } else {
-    printf("Database %s is ready (schema version %d).\n", cfg.db, migrate_latest());
+    char shown[512];
+    db_redact(cfg.db, shown, sizeof shown);
+    printf("Database %s is ready (schema version %d).\n", shown, migrate_latest());
     rc = first_run_link(d);
   }
   db_close(d);
@@ -383,12 +397,14 @@ static int cmd_token(int argc, char **argv) {
   snprintf(actor, sizeof actor, "cli:%s", getenv("USER") ? getenv("USER") : "unknown");
   rc = ident_user_by_login(w, x.login, &u, NULL, 0, &e);
   if (!rc) rc = db_begin(w, &e);
-  if (!rc) rc = ident_token_create(w, actor, u.id, x.label ? x.label : "cli", tok, sizeof tok, NULL, &e);
+  long long tid = 0;
+  if (!rc) rc = ident_token_create(w, actor, u.id, x.label ? x.label : "cli", tok, sizeof tok, &tid, &e);
   if (!rc) rc = db_commit(w, &e);
   db_release(w);
   db_close(d);
   if (rc) { fprintf(stderr, "zhendi token create: %s\n", e.msg); return 1; }
   printf("%s\n", tok);
+  fprintf(stderr, "token id %lld (revoke with DELETE /api/v1/tokens/%lld)\n", tid, tid);
   return 0;
 }
 
@@ -466,6 +482,59 @@ static int cmd_copy(int argc, char **argv) {
   return rc ? 1 : 0;
 }
 
+/* Hidden: bulk data for bench/ (see bench_data.h and docs/performance.md). */
+static int cmd_bench_data(int argc, char **argv) {
+  if (want_help(argc, argv)) return print_help("bench-data");
+  zd_config cfg;
+  config_defaults(&cfg);
+  bench_opts o = {8, 0, 0, 1, "zhendi-demo", NULL, 1};
+  const char *codes = NULL;
+  static const struct option opts[] = {O_DB, {"villages", required_argument, NULL, OPT_VILLAGES},
+                                       {"appeals", required_argument, NULL, OPT_APPEALS},
+                                       {"members", required_argument, NULL, OPT_MEMBERS},
+                                       {"codes", required_argument, NULL, OPT_CODES},
+                                       {"seed", required_argument, NULL, OPT_SEED},
+                                       {"demo-password", required_argument, NULL, OPT_DEMO_PW}, O_END};
+  optind = 1;
+  opterr = 0;
+  int ch;
+  while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    switch (ch) {
+      case OPT_DB: cfg.db = optarg; break;
+      case OPT_VILLAGES: o.villages = atoi(optarg); break;
+      case OPT_APPEALS: o.appeals = atoi(optarg); break;
+      case OPT_MEMBERS: o.members = atoi(optarg); break;
+      case OPT_CODES: codes = optarg; break;
+      case OPT_SEED: o.seed = (unsigned)strtoul(optarg, NULL, 10); break;
+      case OPT_DEMO_PW: o.password = optarg; break;
+      default: return usage_error("bench-data", "unknown or incomplete option");
+    }
+  }
+  if (optind < argc) return usage_error("bench-data", "unexpected argument");
+  if (o.villages < 1 || o.appeals < 0 || o.members < 0) return usage_error("bench-data", "counts must be positive");
+  db *d = NULL;
+  if (open_db(&cfg, 1, 0, &d)) return 1;
+  if (migrate_or_fail(d)) { db_close(d); return 1; }
+  if (codes && !(o.codes = fopen(codes, "a"))) {
+    fprintf(stderr, "zhendi bench-data: cannot write %s\n", codes);
+    db_close(d);
+    return 1;
+  }
+  zd_error e = {0, ""};
+  bench_counts n;
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  int rc = bench_data_load(d, &o, &n, &e);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  if (o.codes) fclose(o.codes);
+  db_close(d);
+  if (rc) { fprintf(stderr, "zhendi bench-data: %s\n", e.msg); return 1; }
+  printf("Added %d townships, %d villages, %d users, %d matters (%d transitions), %d Party members in %.1f s.\n",
+         n.townships, n.villages, n.users, n.appeals, n.transitions, n.members,
+         (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+  return 0;
+}
+
 static int cmd_version(int argc, char **argv) {
   if (want_help(argc, argv)) return print_help("version");
   (void)argc; (void)argv;
@@ -474,7 +543,7 @@ static int cmd_version(int argc, char **argv) {
 }
 
 static const cmd cmds[] = {
-  {"serve", cmd_serve, "serve [--db PATH] [--listen ADDR:PORT] [--data DIR] [--workers N] [--sync normal|full] [--max-body BYTES] [--public-rate N] [--quiet]",
+  {"serve", cmd_serve, "serve [--db PATH] [--listen ADDR:PORT] [--data DIR] [--workers N] [--sync normal|full] [--max-body BYTES] [--public-rate N] [--trust-proxy] [--public-url URL] [--quiet]",
    "Serve the web pages and the API until SIGINT or SIGTERM, then finish in-flight\n"
    "requests and close the database cleanly. Pending migrations are applied first;\n"
    "a database newer than this program is refused.\n\n"
@@ -486,6 +555,10 @@ static const cmd cmds[] = {
    "                     or full (also survives power loss; slower commits)\n"
    "  --max-body BYTES   largest request body accepted (default 1048576)\n"
    "  --public-rate N    matters a villager's address may submit per hour (default 20)\n"
+   "  --trust-proxy      behind a reverse proxy: the client address is the last entry\n"
+   "                     of X-Forwarded-For (rate limits per villager, not per proxy)\n"
+   "  --public-url URL   the address villagers use (https://...), printed in QR codes;\n"
+   "                     default: taken from each request's Host header\n"
    "  --quiet            no access log\n"},
   {"init", cmd_init, "init [--db PATH] [--demo] [--demo-password PW]",
    "Create the database (or bring it to the current schema).\n\n"
@@ -516,9 +589,21 @@ static const cmd cmds[] = {
   {"version", cmd_version, "version", "Print the program version and the schema version it carries.\n"},
 };
 
+/* Not listed in the usage: tools for bench/, documented in docs/performance.md. */
+static const cmd hidden_cmds[] = {
+  {"bench-data", cmd_bench_data, "bench-data [--db PATH] [--villages N] [--appeals N] [--members N] [--codes FILE] [--seed N] [--demo-password PW]",
+   "Add benchmark data to a database made by `zhendi init --demo`: townships of 20\n"
+   "villages (each with its center, Party branch and a cadre) until there are N\n"
+   "villages, N matters over the last year walked through the workflow, and N Party\n"
+   "members; all through the modules' audited writes. Each matter's number and\n"
+   "tracking code are appended to FILE (NUMBER CODE VILLAGE).\n"},
+};
+
 static const cmd *find_cmd(const char *name) {
   for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
     if (strcmp(cmds[i].name, name) == 0) return &cmds[i];
+  for (size_t i = 0; i < sizeof hidden_cmds / sizeof hidden_cmds[0]; i++)
+    if (strcmp(hidden_cmds[i].name, name) == 0) return &hidden_cmds[i];
   return NULL;
 }
 

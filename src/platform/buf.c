@@ -92,24 +92,30 @@ void buf_url(buf *b, const char *s) {
 void buf_jsonstr(buf *b, const char *s) {
   static const char hex[] = "0123456789abcdef";
   if (!s) return;
+  const char *run = s; /* bytes that need no escape are appended a run at a time */
   for (; *s; s++) {
     unsigned char c = (unsigned char)*s;
+    const char *rep;
+    char e[6];
+    size_t rl = 2;
     switch (c) {
-      case '"': buf_puts(b, "\\\""); break;
-      case '\\': buf_puts(b, "\\\\"); break;
-      case '\n': buf_puts(b, "\\n"); break;
-      case '\r': buf_puts(b, "\\r"); break;
-      case '\t': buf_puts(b, "\\t"); break;
-      case '<': buf_puts(b, "\\u003c"); break; /* safe inside <script> too */
+      case '"': rep = "\\\""; break;
+      case '\\': rep = "\\\\"; break;
+      case '\n': rep = "\\n"; break;
+      case '\r': rep = "\\r"; break;
+      case '\t': rep = "\\t"; break;
+      case '<': rep = "\\u003c"; rl = 6; break; /* safe inside <script> too */
       default:
-        if (c < 0x20) {
-          char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-          buf_append(b, e, 6);
-        } else {
-          buf_putc(b, (char)c);
-        }
+        if (c >= 0x20) continue;
+        e[0] = '\\'; e[1] = 'u'; e[2] = '0'; e[3] = '0'; e[4] = hex[c >> 4]; e[5] = hex[c & 15];
+        rep = e;
+        rl = 6;
     }
+    buf_append(b, run, (size_t)(s - run));
+    buf_append(b, rep, rl);
+    run = s + 1;
   }
+  buf_append(b, run, (size_t)(s - run));
 }
 
 void buf_vprintf(buf *b, const char *fmt, va_list ap) {

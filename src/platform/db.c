@@ -4,6 +4,7 @@
 #include "db_engine.h"
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,11 @@ struct db_conn {
   int in_tx;
   cached *cache;
   size_t ncache;
+  /* readers of engines with read_begin_sql (SQLite): */
+  int in_read;            /* a read transaction is open */
+  int active;             /* statements handed out and not yet db_done */
+  unsigned long snap;     /* d->writes when it began */
+  void *begin_st, *end_st;
 };
 
 struct db {
@@ -39,6 +45,7 @@ struct db {
   int nreaders;
   pthread_mutex_t mu;
   pthread_cond_t cv;
+  atomic_ulong writes;  /* times the writer was released: a reader's snapshot older than this is renewed */
 };
 
 static uint64_t fnv(const char *s) {
@@ -59,6 +66,8 @@ static db_conn *conn_new(db *d, const char *target, int writer, const db_options
 
 static void conn_free(db_conn *c) {
   if (!c) return;
+  if (c->begin_st) c->owner->eng->finalize(c->begin_st);
+  if (c->end_st) c->owner->eng->finalize(c->end_st);
   for (size_t i = 0; i < c->ncache; i++) {
     c->owner->eng->finalize(c->cache[i].stmt->h);
     free(c->cache[i].stmt);
@@ -83,6 +92,7 @@ int db_open(const char *url, const db_options *opt, db **out, zd_error *e) {
   db *d = calloc(1, sizeof *d);
   if (!d) return zd_fail(e, ZD_EINTERNAL, "out of memory");
   d->eng = eng;
+  atomic_init(&d->writes, 0);
   pthread_mutex_init(&d->mu, NULL);
   pthread_cond_init(&d->cv, NULL);
   if (!o.readonly) {
@@ -136,10 +146,49 @@ db_conn *db_writer(db *d) {
   return d->writer;
 }
 
+/* Run a cached BEGIN or ROLLBACK of a reader. */
+static int read_tx_step(db_conn *c, void **st, const char *sql) {
+  const db_engine *eng = c->owner->eng;
+  if (!*st) *st = eng->prepare(c->h, sql, NULL);
+  if (!*st) return -1;
+  int rc = eng->step(*st, NULL);
+  eng->reset(*st);
+  return rc == DB_DONE ? 0 : -1;
+}
+
+static void read_end(db_conn *c) {
+  /* a reader has nothing to commit; should the ROLLBACK fail, in_read stays set
+  ** and the next read_begin tries again */
+  if (c->in_read && read_tx_step(c, &c->end_st, "ROLLBACK") == 0) c->in_read = 0;
+}
+
+/* A reader's statements share one read transaction (one snapshot, and one WAL
+** lock instead of one per statement: bench, 4 fcntl calls and the shared-memory
+** mutex per public tracking request before). The snapshot is renewed before a
+** statement when the writer has been used since it began and no statement of
+** this connection is still open, so a request reads what it has just written. */
+static void read_begin(db_conn *c) {
+  const db_engine *eng = c->owner->eng;
+  if (c->writer || !eng->read_begin_sql) return;
+  unsigned long w = atomic_load(&c->owner->writes);
+  if (c->in_read) {
+    if (c->active || w == c->snap) return;
+    read_end(c);
+    if (c->in_read) return;
+  }
+  if (read_tx_step(c, &c->begin_st, eng->read_begin_sql) == 0) {
+    c->in_read = 1;
+    c->snap = w;
+  }
+}
+
 void db_release(db_conn *c) {
   if (!c) return;
   if (c->in_tx) db_rollback(c); /* a forgotten transaction is never committed */
+  read_end(c);
+  c->active = 0;
   db *d = c->owner;
+  if (c->writer) atomic_fetch_add(&d->writes, 1);
   pthread_mutex_lock(&d->mu);
   c->busy = 0;
   pthread_cond_broadcast(&d->cv);
@@ -178,18 +227,20 @@ void db_rollback(db_conn *c) {
 }
 
 db_stmt *db_prepare(db_conn *c, const char *sql, zd_error *e) {
+  read_begin(c);
   uint64_t h = fnv(sql);
   for (size_t i = 0; i < c->ncache; i++) {
     if (c->cache[i].hash == h && strcmp(c->cache[i].sql, sql) == 0) {
       db_stmt *s = c->cache[i].stmt;
-      if (!s->in_use) { s->in_use = 1; return s; }
+      if (!s->in_use) { s->in_use = 1; c->active++; return s; }
       break; /* in use (nested query with the same text): make a one-off */
     }
   }
   void *eh = c->owner->eng->prepare(c->h, sql, e);
   if (!eh) return NULL;
+  c->active++;
   db_stmt *s = calloc(1, sizeof *s);
-  if (!s) { c->owner->eng->finalize(eh); zd_fail(e, ZD_EINTERNAL, "out of memory"); return NULL; }
+  if (!s) { c->owner->eng->finalize(eh); c->active--; zd_fail(e, ZD_EINTERNAL, "out of memory"); return NULL; }
   s->conn = c;
   s->h = eh;
   s->in_use = 1;
@@ -234,6 +285,7 @@ db *db_of(db_conn *c) { return c->owner; }
 void db_done(db_stmt *s) {
   if (!s) return;
   const db_engine *eng = s->conn->owner->eng;
+  if (s->conn->active > 0) s->conn->active--;
   if (s->cached) {
     eng->reset(s->h);
     s->in_use = 0;

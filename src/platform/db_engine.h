@@ -29,6 +29,9 @@ typedef struct db_engine {
   char *(*schema)(const char *sql);
   int (*col_count)(void *stmt);
   const char *(*col_name)(void *stmt, int col);
+  /* Non-NULL: a reader holds one read transaction, begun with this, from its
+  ** first statement to its release (see db.c). NULL: statements autocommit. */
+  const char *read_begin_sql;
 } db_engine;
 
 extern const db_engine db_engine_sqlite;

@@ -233,4 +233,5 @@ const db_engine db_engine_pg = {
   "postgres", pg_connect, pg_disconnect, pg_exec, pg_prepare, pg_finalize,
   pg_bind_int, pg_bind_text, pg_bind_null, pg_bind_double, pg_step, pg_col_int, pg_col_double, pg_col_text, pg_col_null,
   pg_reset, "BEGIN", pg_backup, pg_schema, pg_col_count, pg_col_name,
+  NULL, /* readers autocommit: a transaction per request would cost two round trips */
 };

@@ -132,5 +132,5 @@ static int sq_backup(void *h, const char *dest, zd_error *e) {
 const db_engine db_engine_sqlite = {
   "sqlite", sq_connect, sq_disconnect, sq_exec, sq_prepare, sq_finalize,
   sq_bind_int, sq_bind_text, sq_bind_null, sq_bind_double, sq_step, sq_col_int, sq_col_double, sq_col_text, sq_col_null,
-  sq_reset, "BEGIN IMMEDIATE", sq_backup, NULL, sq_col_count, sq_col_name,
+  sq_reset, "BEGIN IMMEDIATE", sq_backup, NULL, sq_col_count, sq_col_name, "BEGIN",
 };

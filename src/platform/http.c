@@ -12,6 +12,9 @@
 #include "http.h"
 #include <arpa/inet.h>
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -273,6 +276,14 @@ int http_serve(const app *a) {
   pthread_sigmask(SIG_BLOCK, &set, NULL);
   signal(SIGPIPE, SIG_IGN);
 
+#ifdef __GLIBC__
+  /* Keep up to 8 MiB of freed memory per malloc arena instead of handing it back
+  ** after every request: glibc's default (128 KiB, then madvise) made each list
+  ** page fault its memory in again (bench: 0.8 madvise calls per request, a
+  ** quarter of the system time). Blocks up to 4 MiB come from the heap. */
+  mallopt(M_TRIM_THRESHOLD, 8 * 1024 * 1024);
+  mallopt(M_MMAP_THRESHOLD, 4 * 1024 * 1024);
+#endif
   server s = {a, 0};
   unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
   if (ss.ss_family == AF_INET6) flags |= MHD_USE_IPv6;

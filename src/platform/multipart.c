@@ -17,7 +17,10 @@ int multipart_boundary(const char *ct, char *out, size_t n) {
     out[i] = b[i];
   }
   out[i] = 0;
-  return i > 0 && i < 71;
+  /* the whole boundary, or none: a longer one (RFC 2046: at most 70) or an
+  ** unclosed quote is refused rather than cut */
+  int ended = quoted ? b[i] == '"' : (b[i] == 0 || b[i] == ';' || b[i] == ' ');
+  return i > 0 && ended;
 }
 
 static const char *find(const char *h, size_t hl, const char *needle, size_t nl) {

@@ -23,6 +23,13 @@ typedef enum perm {
   PERM_PERSONAL_READ, /* read personal data (logged) */
   PERM_APPEAL_VIEW,   /* see the appeals (民事直说) of organisations in scope */
   PERM_APPEAL_HANDLE, /* enter, assign, handle and answer appeals in scope */
+  PERM_DUTY_SELF,     /* one's own duty at a village in scope: check-in, whereabouts, duty log, swap requests */
+  PERM_DUTY_MANAGE,   /* run a village's duty in scope: roster, swap approval, hours, holidays, posts, deeds */
+  PERM_UPGRADE_EDIT,  /* 改: center data, function areas, checklist, plaques, project items and status */
+  PERM_UPGRADE_RECORD,/* 改: spending entries, project photos, reporting a rectification done */
+  PERM_UPGRADE_MANAGE,/* 改: funds, allocations, over-budget approvals, the plaque whitelist */
+  PERM_INSPECT,       /* 改: inspection visits, findings, re-inspections */
+  PERM_UPLOAD,        /* upload photos */
   PERM_COUNT
 } perm;
 

@@ -11,6 +11,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, stopServer } from './lib.mjs';
+import { sampleJpeg, upgradeMatrixPrep, varied } from './upgrade_lib.mjs';
+import { dutyMatrixPrep } from './duty_lib.mjs';
 import {
   DEMO_LOGINS, DEMO_PW, DEMO_USERS, call, createToken, demoTokens, findSetCookie, login, parseRoutes, sha256hex, sqlOk, sqlScalar,
 } from './auth_lib.mjs';
@@ -18,16 +20,21 @@ import {
 const COLS = ['anon', ...DEMO_LOGINS];
 
 /** The role table, as the issue specifies it (identity_rules.c). */
-const ADMIN = ['PERM_LOGIN', 'PERM_ORG_VIEW', 'PERM_ORG_EDIT', 'PERM_USER_MANAGE', 'PERM_AUDIT_READ', 'PERM_PERSONAL_READ', 'PERM_APPEAL_VIEW', 'PERM_APPEAL_HANDLE'];
+const ADMIN = ['PERM_LOGIN', 'PERM_ORG_VIEW', 'PERM_ORG_EDIT', 'PERM_USER_MANAGE', 'PERM_AUDIT_READ', 'PERM_PERSONAL_READ', 'PERM_APPEAL_VIEW', 'PERM_APPEAL_HANDLE',
+  'PERM_UPGRADE_EDIT', 'PERM_UPGRADE_RECORD', 'PERM_UPGRADE_MANAGE', 'PERM_INSPECT', 'PERM_UPLOAD'];
 const ROLE_PERMS = {
   'county-admin': ADMIN,
   'township-admin': ADMIN,
-  'area-leader': ['PERM_LOGIN', 'PERM_ORG_VIEW', 'PERM_APPEAL_VIEW'],
-  'center-admin': ['PERM_LOGIN', 'PERM_ORG_VIEW', 'PERM_ORG_EDIT', 'PERM_PERSONAL_READ', 'PERM_APPEAL_VIEW', 'PERM_APPEAL_HANDLE'],
-  cadre: ['PERM_LOGIN', 'PERM_ORG_VIEW', 'PERM_APPEAL_VIEW', 'PERM_APPEAL_HANDLE'],
+  'area-leader': ['PERM_LOGIN', 'PERM_ORG_VIEW', 'PERM_APPEAL_VIEW', 'PERM_INSPECT', 'PERM_UPLOAD'],
+  'center-admin': ['PERM_LOGIN', 'PERM_ORG_VIEW', 'PERM_ORG_EDIT', 'PERM_PERSONAL_READ', 'PERM_APPEAL_VIEW', 'PERM_APPEAL_HANDLE',
+    'PERM_UPGRADE_EDIT', 'PERM_UPGRADE_RECORD', 'PERM_UPLOAD'],
+  cadre: ['PERM_LOGIN', 'PERM_ORG_VIEW', 'PERM_APPEAL_VIEW', 'PERM_APPEAL_HANDLE', 'PERM_UPGRADE_RECORD', 'PERM_UPLOAD'],
   supervisor: ['PERM_LOGIN', 'PERM_ORG_VIEW', 'PERM_AUDIT_READ', 'PERM_PERSONAL_READ', 'PERM_APPEAL_VIEW'],
   member: ['PERM_LOGIN'],
 };
+// 管 duty (issue 7): PERM_DUTY_SELF (one's own duty) and PERM_DUTY_MANAGE (running a village's duty)
+for (const r of ['county-admin', 'township-admin', 'center-admin']) ROLE_PERMS[r] = [...ROLE_PERMS[r], 'PERM_DUTY_SELF', 'PERM_DUTY_MANAGE'];
+ROLE_PERMS.cadre = [...ROLE_PERMS.cadre, 'PERM_DUTY_SELF'];
 const grants = (who, perm) => who !== 'anon' && ROLE_PERMS[DEMO_USERS[who][0]].includes(perm);
 
 /** Expected statuses: every column `all`, then the overrides. */
@@ -334,6 +341,375 @@ const MATRIX = {
       { label: 'unknown id', path: '/open311/v2/requests/19990101-0001.json', expect: E(404) },
     ],
   },
+  // --- upgrade 改: centers, uploads, projects, plaques, inspections (prep.upgrade: tests/http/upgrade_lib.mjs) ---
+  'GET /v/{code}/center': { perm: 'PERM_PUBLIC', cases: [{ path: '/v/renhe/center', expect: E(200) }, { path: '/v/zhanerxiang/center', expect: E(404) }] },
+  'GET /api/v1/villages/{code}/center': {
+    perm: 'PERM_PUBLIC',
+    cases: [
+      {
+        // everyone gets the public part; users who may view renhe's records also the checklist and plaques
+        label: 'renhe: public or internal', path: '/api/v1/villages/renhe/center',
+        observe: (r) => (r.status !== 200 ? r.status : 'checklist' in r.json ? 'internal' : 'public'),
+        expect: E('public', { county: 'internal', township: 'internal', leader: 'internal', 'renhe-admin': 'internal', 'renhe-cadre': 'internal', 'renhe-supervisor': 'internal' }),
+      },
+      { path: '/api/v1/villages/nosuch/center', expect: E(404) },
+    ],
+  },
+  'PATCH /api/v1/villages/{code}/center': {
+    perm: 'PERM_UPGRADE_EDIT',
+    cases: [
+      { path: '/api/v1/villages/renhe/center', req: () => j({ opening_hours: '周一至周五 8:30–12:00, 14:30–18:00' }), expect: G('PERM_UPGRADE_EDIT', 200, { 'yinxing-admin': 404 }) },
+      { path: '/api/v1/villages/yinxing/center', req: () => j({ phone: '0939-7260102' }), expect: G('PERM_UPGRADE_EDIT', 200, { 'renhe-admin': 404 }) },
+    ],
+  },
+  'POST /api/v1/uploads': {
+    perm: 'PERM_UPLOAD',
+    cases: [{
+      label: 'a JPEG for renhe', path: '/api/v1/uploads',
+      req: async (c) => { const fd = new FormData(); fd.append('village', 'renhe'); fd.append('file', new Blob([varied(await sampleJpeg(c.srv.base), c.uniq)], { type: 'image/jpeg' }), 'p.jpg'); return { body: fd }; },
+      expect: G('PERM_UPLOAD', 201, { 'yinxing-admin': 404 }),
+    }],
+  },
+  'GET /uploads/{sha}': {
+    perm: 'PERM_PUBLIC',
+    cases: [{ label: 'the public copy', req: (c) => ({ path: `/uploads/${c.prep.upgrade.sha}` }), expect: E(200) }, { path: `/uploads/${'0'.repeat(64)}`, expect: E(404) }],
+  },
+  'GET /uploads/{sha}/thumb': { perm: 'PERM_PUBLIC', cases: [{ label: 'the thumbnail', req: (c) => ({ path: `/uploads/${c.prep.upgrade.sha}/thumb` }), expect: E(200) }] },
+  'GET /uploads/{sha}/original': {
+    perm: 'PERM_ORG_VIEW',
+    cases: [{ label: 'a renhe original (uploaded by county)', req: (c) => ({ path: `/uploads/${c.prep.upgrade.sha}/original` }), expect: G('PERM_ORG_VIEW', 200, { 'yinxing-admin': 404 }) }],
+  },
+  'POST /api/v1/funds': {
+    perm: 'PERM_UPGRADE_MANAGE',
+    cases: [
+      { path: '/api/v1/funds', req: (c) => j({ township: 'zhanerxiang', source: '县委组织部', title: `矩阵 ${c.uniq}`, total_fen: 100 }), expect: G('PERM_UPGRADE_MANAGE', 201) },
+      { label: 'another township', path: '/api/v1/funds', req: (c) => j({ township: 'xinan', source: '县委组织部', title: `矩阵 ${c.uniq}`, total_fen: 100 }), expect: G('PERM_UPGRADE_MANAGE', 201, { township: 404 }) },
+    ],
+  },
+  'GET /api/v1/funds/{id}': {
+    perm: 'PERM_ORG_VIEW',
+    cases: [{ label: 'the demo fund of zhanerxiang', req: (c) => ({ path: `/api/v1/funds/${c.prep.upgrade.demoFund}` }), expect: G('PERM_ORG_VIEW', 200, { leader: 404, 'renhe-admin': 404, 'renhe-cadre': 404, 'renhe-supervisor': 404, 'yinxing-admin': 404 }) }],
+  },
+  'POST /api/v1/funds/{id}/allocations': {
+    perm: 'PERM_UPGRADE_MANAGE',
+    cases: [
+      // first call creates the village's project (201), later ones change it (200)
+      { label: 'baiyang in the matrix fund', req: (c) => ({ path: `/api/v1/funds/${c.prep.upgrade.fund}/allocations`, opts: j({ village: 'baiyang', amount_fen: 100 }) }), observe: (r) => ([200, 201].includes(r.status) ? 'ok' : r.status), expect: G('PERM_UPGRADE_MANAGE', 'ok') },
+      { label: 'beyond the xinan fund', req: (c) => ({ path: `/api/v1/funds/${c.prep.upgrade.xinanFund}/allocations`, opts: j({ village: 'xinancun', amount_fen: 1001 }) }), expect: G('PERM_UPGRADE_MANAGE', 409, { township: 404 }) },
+    ],
+  },
+  'GET /api/v1/projects/{id}': {
+    perm: 'PERM_ORG_VIEW',
+    cases: [
+      { label: 'renhe project', req: (c) => ({ path: `/api/v1/projects/${c.prep.upgrade.renhe}` }), expect: G('PERM_ORG_VIEW', 200, { 'yinxing-admin': 404 }) },
+      { label: 'yinxing project', req: (c) => ({ path: `/api/v1/projects/${c.prep.upgrade.yinxing}` }), expect: G('PERM_ORG_VIEW', 200, { 'renhe-admin': 404, 'renhe-cadre': 404, 'renhe-supervisor': 404 }) },
+      { label: 'dashan project', req: (c) => ({ path: `/api/v1/projects/${c.prep.upgrade.dashan}` }), expect: G('PERM_ORG_VIEW', 200, { leader: 404, 'renhe-admin': 404, 'renhe-cadre': 404, 'renhe-supervisor': 404, 'yinxing-admin': 404 }) },
+    ],
+  },
+  'POST /api/v1/projects/{id}/items': {
+    perm: 'PERM_UPGRADE_EDIT',
+    cases: [{ label: 'renhe project', req: (c) => ({ path: `/api/v1/projects/${c.prep.upgrade.renhe}/items`, opts: j({ title: `矩阵 ${c.uniq}`, decision: 'reuse', check_item: 'tables_chairs' }) }), expect: G('PERM_UPGRADE_EDIT', 201, { 'yinxing-admin': 404 }) }],
+  },
+  'POST /api/v1/projects/{id}/spending': {
+    perm: 'PERM_UPGRADE_RECORD',
+    cases: [
+      { label: 'renhe project, 1 fen', req: (c) => ({ path: `/api/v1/projects/${c.prep.upgrade.renhe}/spending`, opts: j({ amount_fen: 1, payee: c.uniq }) }), expect: G('PERM_UPGRADE_RECORD', 201, { 'yinxing-admin': 404 }) },
+      { label: 'yinxing project, 1 fen', req: (c) => ({ path: `/api/v1/projects/${c.prep.upgrade.yinxing}/spending`, opts: j({ amount_fen: 1, payee: c.uniq }) }), expect: G('PERM_UPGRADE_RECORD', 201, { 'renhe-admin': 404, 'renhe-cadre': 404 }) },
+    ],
+  },
+  'POST /api/v1/projects/{id}/approvals': {
+    perm: 'PERM_UPGRADE_MANAGE',
+    cases: [{ label: 'renhe project', req: (c) => ({ path: `/api/v1/projects/${c.prep.upgrade.renhe}/approvals`, opts: j({ amount_fen: 1, reason: `矩阵 ${c.uniq}` }) }), expect: G('PERM_UPGRADE_MANAGE', 201) }],
+  },
+  'POST /api/v1/projects/{id}/milestones': {
+    perm: 'PERM_UPGRADE_EDIT',
+    cases: [{ label: 'renhe project', req: (c) => ({ path: `/api/v1/projects/${c.prep.upgrade.renhe}/milestones`, opts: j({ title: `矩阵 ${c.uniq}`, done_on: 1700000000 }) }), expect: G('PERM_UPGRADE_EDIT', 201, { 'yinxing-admin': 404 }) }],
+  },
+  'POST /api/v1/projects/{id}/milestones/{mid}': {
+    perm: 'PERM_UPGRADE_EDIT',
+    cases: [{ label: 'renhe milestone done', req: (c) => ({ path: `/api/v1/projects/${c.prep.upgrade.renhe}/milestones/${c.prep.upgrade.milestone}`, opts: j({ done: true }) }), expect: G('PERM_UPGRADE_EDIT', 200, { 'yinxing-admin': 404 }) }],
+  },
+  'POST /api/v1/projects/{id}/photos': {
+    perm: 'PERM_UPGRADE_RECORD',
+    cases: [{ label: 'renhe project, before', req: (c) => ({ path: `/api/v1/projects/${c.prep.upgrade.renhe}/photos`, opts: j({ sha256: c.prep.upgrade.sha, phase: 'before', spot: '大门' }) }), expect: G('PERM_UPGRADE_RECORD', 201, { 'yinxing-admin': 404 }) }],
+  },
+  'POST /api/v1/projects/{id}/status': {
+    perm: 'PERM_UPGRADE_EDIT',
+    // planned -> completed skips a step: 409 for everyone allowed, nothing changes
+    cases: [{ label: 'renhe project, a skipped step', req: (c) => ({ path: `/api/v1/projects/${c.prep.upgrade.renhe}/status`, opts: j({ status: 'completed' }) }), expect: G('PERM_UPGRADE_EDIT', 409, { 'yinxing-admin': 404 }) }],
+  },
+  'GET /funds/{id}': {
+    perm: 'PERM_ORG_VIEW',
+    cases: [{ label: 'the demo fund', req: (c) => ({ path: `/funds/${c.prep.upgrade.demoFund}` }), expect: G('PERM_ORG_VIEW', 200, { leader: 404, 'renhe-admin': 404, 'renhe-cadre': 404, 'renhe-supervisor': 404, 'yinxing-admin': 404 }) }],
+  },
+  'GET /funds/{id}/export.xlsx': {
+    perm: 'PERM_ORG_VIEW',
+    cases: [{ label: 'the demo fund', req: (c) => ({ path: `/funds/${c.prep.upgrade.demoFund}/export.xlsx` }), expect: G('PERM_ORG_VIEW', 200, { leader: 404, 'renhe-admin': 404, 'renhe-cadre': 404, 'renhe-supervisor': 404, 'yinxing-admin': 404 }) }],
+  },
+  'GET /projects/{id}': {
+    perm: 'PERM_ORG_VIEW',
+    cases: [
+      { label: 'renhe project', req: (c) => ({ path: `/projects/${c.prep.upgrade.renhe}` }), expect: G('PERM_ORG_VIEW', 200, { 'yinxing-admin': 404 }) },
+      { label: 'dashan project', req: (c) => ({ path: `/projects/${c.prep.upgrade.dashan}` }), expect: G('PERM_ORG_VIEW', 200, { leader: 404, 'renhe-admin': 404, 'renhe-cadre': 404, 'renhe-supervisor': 404, 'yinxing-admin': 404 }) },
+    ],
+  },
+  'POST /projects/{id}/spending': {
+    perm: 'PERM_UPGRADE_RECORD',
+    cases: [{ label: 'renhe project, ¥0.01', req: (c) => ({ path: `/projects/${c.prep.upgrade.renhe}/spending`, opts: { form: { ...csrfField(c), amount: '0.01', payee: c.uniq } } }), expect: G('PERM_UPGRADE_RECORD', 303, { 'yinxing-admin': 404 }) }],
+  },
+  'POST /api/v1/villages/{code}/plaques': {
+    perm: 'PERM_UPGRADE_EDIT',
+    cases: [{ path: '/api/v1/villages/renhe/plaques', req: (c) => j({ location: 'room_sign', name: `矩阵 ${c.uniq}` }), expect: G('PERM_UPGRADE_EDIT', 201, { 'yinxing-admin': 404 }) }],
+  },
+  'POST /api/v1/plaques/{id}/decision': {
+    perm: 'PERM_UPGRADE_EDIT',
+    cases: [{ label: 'a renhe plaque: remove', req: (c) => ({ path: `/api/v1/plaques/${c.prep.upgrade.plaque}/decision`, opts: j({ decision: 'remove' }) }), expect: G('PERM_UPGRADE_EDIT', 200, { 'yinxing-admin': 404 }) }],
+  },
+  'GET /api/v1/townships/{code}/plaques': {
+    perm: 'PERM_ORG_VIEW',
+    cases: [{ path: '/api/v1/townships/zhanerxiang/plaques', expect: G('PERM_ORG_VIEW', 200, { leader: 404, 'renhe-admin': 404, 'renhe-cadre': 404, 'renhe-supervisor': 404, 'yinxing-admin': 404 }) }],
+  },
+  'PUT /api/v1/townships/{code}/plaque-whitelist': {
+    perm: 'PERM_UPGRADE_MANAGE',
+    cases: [
+      { path: '/api/v1/townships/xinan/plaque-whitelist', req: () => j({ exterior: ['村民委员会'], interior: [] }), expect: G('PERM_UPGRADE_MANAGE', 200, { township: 404 }) },
+      { path: '/api/v1/townships/zhanerxiang/plaque-whitelist', req: () => j({ exterior: ['支部委员会', '党支部', '党总支', '党委', '村民委员会', '居民委员会', '村务监督委员会', '经济合作社', '股份经济合作社', '党群服务中心'], interior: ['新时代文明实践站', '农家书屋', '综治中心', '矛盾调解', '调解委员会', '退役军人服务站'] }), expect: G('PERM_UPGRADE_MANAGE', 200) },
+    ],
+  },
+  'GET /t/{code}/plaques': {
+    perm: 'PERM_ORG_VIEW',
+    cases: [{ path: '/t/zhanerxiang/plaques', expect: G('PERM_ORG_VIEW', 200, { leader: 404, 'renhe-admin': 404, 'renhe-cadre': 404, 'renhe-supervisor': 404, 'yinxing-admin': 404 }) }],
+  },
+  'POST /plaques/{id}/decision': {
+    perm: 'PERM_UPGRADE_EDIT',
+    cases: [{ label: 'a renhe plaque: remove', req: (c) => ({ path: `/plaques/${c.prep.upgrade.plaque}/decision`, opts: { form: { ...csrfField(c), decision: 'remove' } } }), expect: G('PERM_UPGRADE_EDIT', 303, { 'yinxing-admin': 404 }) }],
+  },
+  'POST /api/v1/inspections': {
+    perm: 'PERM_INSPECT',
+    cases: [
+      { label: 'a visit to renhe', path: '/api/v1/inspections', req: (c) => j({ village: 'renhe', summary: `矩阵 ${c.uniq}` }), expect: G('PERM_INSPECT', 201) },
+      { label: 'a visit to dashan', path: '/api/v1/inspections', req: (c) => j({ village: 'dashan', summary: `矩阵 ${c.uniq}` }), expect: G('PERM_INSPECT', 201, { leader: 404 }) },
+    ],
+  },
+  'GET /api/v1/villages/{code}/inspections': {
+    perm: 'PERM_ORG_VIEW',
+    cases: [{ path: '/api/v1/villages/renhe/inspections', expect: G('PERM_ORG_VIEW', 200, { 'yinxing-admin': 404 }) }],
+  },
+  'POST /api/v1/findings/{id}/report': {
+    perm: 'PERM_UPGRADE_RECORD',
+    cases: [{ label: 'a renhe finding', req: (c) => ({ path: `/api/v1/findings/${c.prep.upgrade.finding}/report`, opts: j({ note: `矩阵 ${c.uniq}` }) }), expect: G('PERM_UPGRADE_RECORD', 200, { 'yinxing-admin': 404 }) }],
+  },
+  'POST /api/v1/findings/{id}/reinspect': {
+    perm: 'PERM_INSPECT',
+    cases: [{ label: 'a renhe finding, not fixed yet', req: (c) => ({ path: `/api/v1/findings/${c.prep.upgrade.finding}/reinspect`, opts: j({ fixed: false, days: 30 }) }), expect: G('PERM_INSPECT', 200) }],
+  },
+  'GET /api/v1/townships/{code}/tasks': {
+    perm: 'PERM_ORG_VIEW',
+    cases: [{ path: '/api/v1/townships/zhanerxiang/tasks', expect: G('PERM_ORG_VIEW', 200, { leader: 404, 'renhe-admin': 404, 'renhe-cadre': 404, 'renhe-supervisor': 404, 'yinxing-admin': 404 }) }],
+  },
+  'GET /inspections': { perm: 'PERM_INSPECT', cases: [{ path: '/inspections', expect: G('PERM_INSPECT', 200) }] },
+  'POST /inspections': {
+    perm: 'PERM_INSPECT',
+    cases: [
+      { label: 'a visit to renhe', path: '/inspections', req: (c) => ({ form: { ...csrfField(c), village: 'renhe', summary: `矩阵 ${c.uniq}` } }), expect: G('PERM_INSPECT', 303) },
+      { label: 'a visit to dashan', path: '/inspections', req: (c) => ({ form: { ...csrfField(c), village: 'dashan', summary: `矩阵 ${c.uniq}` } }), expect: G('PERM_INSPECT', 303, { leader: 404 }) },
+    ],
+  },
+  'POST /findings/{id}/reinspect': {
+    perm: 'PERM_INSPECT',
+    cases: [{ label: 'a renhe finding, not fixed yet', req: (c) => ({ path: `/findings/${c.prep.upgrade.finding}/reinspect`, opts: { form: { ...csrfField(c), fixed: '0', days: '30' } } }), expect: G('PERM_INSPECT', 303) }],
+  },
+  'GET /t/{code}/tasks': {
+    perm: 'PERM_ORG_VIEW',
+    cases: [{ path: '/t/zhanerxiang/tasks', expect: G('PERM_ORG_VIEW', 200, { leader: 404, 'renhe-admin': 404, 'renhe-cadre': 404, 'renhe-supervisor': 404, 'yinxing-admin': 404 }) }],
+  },
+  // --- 管 duty and posts (prep.duty: tests/http/duty_lib.mjs); county and township hold PERM_DUTY_SELF but are
+  //     nobody's cadre: checking in and the whereabouts board answer them 403 (handler403) ---
+  'GET /v/{code}/duty': {
+    perm: 'PERM_ORG_VIEW',
+    cases: [
+      { path: '/v/renhe/duty', expect: G('PERM_ORG_VIEW', 200, { 'yinxing-admin': 404 }) },
+      { path: '/v/renhe/duty?month=2026-13', expect: G('PERM_ORG_VIEW', 400, { 'yinxing-admin': 404 }) },
+    ],
+  },
+  'POST /v/{code}/duty/generate': {
+    perm: 'PERM_DUTY_MANAGE',
+    cases: [{ label: 'next month, renhe-admin only, replace', path: '/v/renhe/duty/generate', req: (c) => ({ form: { ...csrfField(c), month: c.prep.duty.month, cadre: 'renhe-admin', replace: '1' } }), expect: G('PERM_DUTY_MANAGE', 303, { 'yinxing-admin': 404 }) }],
+  },
+  'POST /v/{code}/duty/swap': {
+    perm: 'PERM_DUTY_SELF',
+    cases: [{ label: 'to a non-cadre (400 past the gate)', path: '/v/renhe/duty/swap', req: (c) => ({ form: { ...csrfField(c), date: c.prep.duty.date, to: 'renhe-supervisor' } }), expect: G('PERM_DUTY_SELF', 400, { 'yinxing-admin': 404 }) }],
+  },
+  'POST /v/{code}/duty/swap/{id}': {
+    perm: 'PERM_DUTY_MANAGE',
+    cases: [{ label: 'a decision that is neither (400 past the gate)', req: (c) => ({ path: `/v/renhe/duty/swap/${c.prep.duty.swapId}`, opts: { form: { ...csrfField(c), decision: 'maybe' } } }), expect: G('PERM_DUTY_MANAGE', 400, { 'yinxing-admin': 404 }) }],
+  },
+  'POST /v/{code}/duty/leave': {
+    perm: 'PERM_DUTY_SELF',
+    cases: [{ label: "renhe-cadre's leave", path: '/v/renhe/duty/leave', req: (c) => ({ form: { ...csrfField(c), user: 'renhe-cadre', from: '2099-01-01', to: '2099-01-02' } }), expect: G('PERM_DUTY_SELF', 303, { 'yinxing-admin': 404 }) }],
+  },
+  'POST /v/{code}/hours': {
+    perm: 'PERM_DUTY_MANAGE',
+    cases: [{ path: '/v/renhe/hours', req: (c) => ({ form: { ...csrfField(c), hours: '周一至周五 8:30–12:00, 14:30–18:00' } }), expect: G('PERM_DUTY_MANAGE', 303, { 'yinxing-admin': 404 }) }],
+  },
+  'GET /v/{code}/checkin': {
+    perm: 'PERM_PUBLIC',
+    cases: [
+      { label: "this week's code", req: (c) => ({ path: `/v/renhe/checkin?s=${c.prep.duty.secret}` }), expect: E(403, { anon: 303, 'renhe-admin': 200, 'renhe-cadre': 200, 'yinxing-admin': 404 }) },
+      { label: 'a forged code', path: '/v/renhe/checkin?s=00000000000000000000', expect: E(403, { anon: 303, 'renhe-admin': 400, 'renhe-cadre': 400, 'yinxing-admin': 404 }) },
+    ],
+  },
+  'POST /v/{code}/checkin': {
+    perm: 'PERM_DUTY_SELF',
+    cases: [{ label: "this week's code", handler403: ['county', 'township'], path: '/v/renhe/checkin', req: (c) => ({ form: { ...csrfField(c), s: c.prep.duty.secret } }), expect: G('PERM_DUTY_SELF', 303, { county: 403, township: 403, 'yinxing-admin': 404 }) }],
+  },
+  'POST /v/{code}/checkout': {
+    perm: 'PERM_DUTY_SELF',
+    cases: [{ label: 'after the check-in above', path: '/v/renhe/checkout', req: (c) => ({ form: { ...csrfField(c) } }), expect: G('PERM_DUTY_SELF', 303, { county: 409, township: 409, 'yinxing-admin': 404 }) }],
+  },
+  'GET /v/{code}/checkin-poster.pdf': { perm: 'PERM_DUTY_MANAGE', cases: [{ path: '/v/renhe/checkin-poster.pdf', expect: G('PERM_DUTY_MANAGE', 200, { 'yinxing-admin': 404 }) }] },
+  'POST /v/{code}/whereabouts': {
+    perm: 'PERM_DUTY_SELF',
+    cases: [{ handler403: ['county', 'township'], path: '/v/renhe/whereabouts', req: (c) => ({ form: { ...csrfField(c), status: 'meeting' } }), expect: G('PERM_DUTY_SELF', 303, { county: 403, township: 403, 'yinxing-admin': 404 }) }],
+  },
+  'GET /v/{code}/duty-log': { perm: 'PERM_ORG_VIEW', cases: [{ path: '/v/renhe/duty-log', expect: G('PERM_ORG_VIEW', 200, { 'yinxing-admin': 404 }) }] },
+  'POST /v/{code}/duty-log': {
+    perm: 'PERM_DUTY_SELF',
+    cases: [{ path: '/v/renhe/duty-log', req: (c) => ({ form: { ...csrfField(c), visitor: '矩阵', request: `矩阵来访 ${c.uniq}` } }), expect: G('PERM_DUTY_SELF', 303, { 'yinxing-admin': 404 }) }],
+  },
+  'POST /v/{code}/duty-log/{id}/appeal': {
+    perm: 'PERM_DUTY_SELF',
+    cases: [{ label: 'an unknown kind (400 past the gate)', req: (c) => ({ path: `/v/renhe/duty-log/${c.prep.duty.logId}/appeal`, opts: { form: { ...csrfField(c), kind: 'other' } } }), expect: G('PERM_DUTY_SELF', 400, { 'yinxing-admin': 404 }) }],
+  },
+  'GET /v/{code}/coverage': { perm: 'PERM_ORG_VIEW', cases: [{ path: '/v/renhe/coverage', expect: G('PERM_ORG_VIEW', 200, { 'yinxing-admin': 404 }) }] },
+  'GET /o/{code}/coverage': {
+    perm: 'PERM_ORG_VIEW',
+    cases: [{ path: '/o/zhanerxiang/coverage', expect: G('PERM_ORG_VIEW', 200, { leader: 404, 'renhe-admin': 404, 'renhe-cadre': 404, 'renhe-supervisor': 404, 'yinxing-admin': 404 }) }],
+  },
+  'GET /v/{code}/posts': { perm: 'PERM_ORG_VIEW', cases: [{ path: '/v/renhe/posts', expect: G('PERM_ORG_VIEW', 200, { 'yinxing-admin': 404 }) }] },
+  'POST /v/{code}/posts': {
+    perm: 'PERM_DUTY_MANAGE',
+    cases: [{ path: '/v/renhe/posts', req: (c) => ({ form: { ...csrfField(c), kind: 'ranger', title: `矩阵护林 ${c.uniq}` } }), expect: G('PERM_DUTY_MANAGE', 303, { 'yinxing-admin': 404 }) }],
+  },
+  'POST /v/{code}/deeds': {
+    perm: 'PERM_DUTY_MANAGE',
+    cases: [{ path: '/v/renhe/deeds', req: (c) => ({ form: { ...csrfField(c), title: `矩阵实事 ${c.uniq}`, owner: '矩阵', promised: '2099-01-01', public: '1' } }), expect: G('PERM_DUTY_MANAGE', 303, { 'yinxing-admin': 404 }) }],
+  },
+  'POST /v/{code}/deeds/{id}/done': {
+    perm: 'PERM_DUTY_MANAGE',
+    cases: [{ req: (c) => ({ path: `/v/renhe/deeds/${c.prep.duty.deedId}/done`, opts: { form: { ...csrfField(c), date: c.prep.duty.today } } }), expect: G('PERM_DUTY_MANAGE', 303, { 'yinxing-admin': 404 }) }],
+  },
+  'GET /o/{code}/holidays': {
+    perm: 'PERM_ORG_VIEW',
+    cases: [
+      { path: '/o/zhanerxiang/holidays', expect: G('PERM_ORG_VIEW', 200, { leader: 404, 'renhe-admin': 404, 'renhe-cadre': 404, 'renhe-supervisor': 404, 'yinxing-admin': 404 }) },
+      { path: '/o/renhe/holidays?year=2026', expect: G('PERM_ORG_VIEW', 200, { 'yinxing-admin': 404 }) },
+    ],
+  },
+  'POST /o/{code}/holidays': {
+    perm: 'PERM_DUTY_MANAGE',
+    cases: [{ path: '/o/renhe/holidays', req: (c) => ({ form: { ...csrfField(c), date: '2099-06-01', kind: 'off', name: '矩阵' } }), expect: G('PERM_DUTY_MANAGE', 303, { 'yinxing-admin': 404 }) }],
+  },
+  'GET /duty': { perm: 'PERM_DUTY_SELF', cases: [{ path: '/duty', expect: G('PERM_DUTY_SELF', 200) }] },
+  'POST /duty/feed': { perm: 'PERM_DUTY_SELF', cases: [{ path: '/duty/feed', req: (c) => ({ form: { ...csrfField(c) } }), expect: G('PERM_DUTY_SELF', 200) }] },
+  'GET /duty/feed/{file}': {
+    perm: 'PERM_PUBLIC',
+    cases: [{ label: "renhe-member's feed", req: (c) => ({ path: c.prep.duty.feed }), expect: E(200) }, { path: '/duty/feed/nosuch.ics', expect: E(404) }],
+  },
+  'POST /api/v1/villages/{code}/roster/{month}/generate': {
+    perm: 'PERM_DUTY_MANAGE',
+    cases: [
+      { label: 'next month, replace', req: (c) => ({ path: `/api/v1/villages/renhe/roster/${c.prep.duty.month}/generate`, opts: j({ replace: true }) }), expect: G('PERM_DUTY_MANAGE', 201, { 'yinxing-admin': 404 }) },
+      { label: 'a village without cadres', req: (c) => ({ path: `/api/v1/villages/dashan/roster/${c.prep.duty.month}/generate`, opts: j({}) }), expect: G('PERM_DUTY_MANAGE', 409, { 'renhe-admin': 404, 'yinxing-admin': 404 }) },
+    ],
+  },
+  'GET /api/v1/villages/{code}/roster/{month}': {
+    perm: 'PERM_ORG_VIEW',
+    cases: [
+      { req: (c) => ({ path: `/api/v1/villages/renhe/roster/${c.prep.duty.month}` }), expect: G('PERM_ORG_VIEW', 200, { 'yinxing-admin': 404 }) },
+      { req: (c) => ({ path: `/api/v1/villages/yinxing/roster/${c.prep.duty.month}` }), expect: G('PERM_ORG_VIEW', 200, { 'renhe-admin': 404, 'renhe-cadre': 404, 'renhe-supervisor': 404 }) },
+    ],
+  },
+  'POST /api/v1/villages/{code}/swaps': {
+    perm: 'PERM_DUTY_SELF',
+    cases: [{ label: 'to a non-cadre (400 past the gate)', path: '/api/v1/villages/renhe/swaps', req: (c) => j({ date: c.prep.duty.date, to: 'renhe-supervisor' }), expect: G('PERM_DUTY_SELF', 400, { 'yinxing-admin': 404 }) }],
+  },
+  'POST /api/v1/villages/{code}/swaps/{id}/decision': {
+    perm: 'PERM_DUTY_MANAGE',
+    cases: [{ label: 'neither approve nor reject (400 past the gate)', req: (c) => ({ path: `/api/v1/villages/renhe/swaps/${c.prep.duty.swapId}/decision`, opts: j({ decision: 'maybe' }) }), expect: G('PERM_DUTY_MANAGE', 400, { 'yinxing-admin': 404 }) }],
+  },
+  'POST /api/v1/villages/{code}/leave': {
+    perm: 'PERM_DUTY_SELF',
+    cases: [{ label: "renhe-cadre's leave", path: '/api/v1/villages/renhe/leave', req: () => j({ user: 'renhe-cadre', from: '2099-02-01', to: '2099-02-02' }), expect: G('PERM_DUTY_SELF', 201, { 'yinxing-admin': 404 }) }],
+  },
+  'GET /api/v1/villages/{code}/hours': { perm: 'PERM_PUBLIC', cases: [{ path: '/api/v1/villages/renhe/hours', expect: E(200) }, { path: '/api/v1/villages/nosuch/hours', expect: E(404) }] },
+  'PUT /api/v1/villages/{code}/hours': {
+    perm: 'PERM_DUTY_MANAGE',
+    cases: [{ path: '/api/v1/villages/renhe/hours', req: () => j({ text: '周一至周五 8:30–12:00, 14:30–18:00' }), expect: G('PERM_DUTY_MANAGE', 200, { 'yinxing-admin': 404 }) }],
+  },
+  'GET /api/v1/orgs/{code}/holidays': { perm: 'PERM_PUBLIC', cases: [{ path: '/api/v1/orgs/renhe/holidays?year=2026', expect: E(200) }] },
+  'PUT /api/v1/orgs/{code}/holidays': {
+    perm: 'PERM_DUTY_MANAGE',
+    cases: [
+      { label: 'the township calendar', path: '/api/v1/orgs/zhanerxiang/holidays', req: () => j({ days: [{ date: '2099-05-01', off: true, name: '劳动节' }] }), expect: G('PERM_DUTY_MANAGE', 200, { 'renhe-admin': 404, 'yinxing-admin': 404 }) },
+      { label: "a village's own", path: '/api/v1/orgs/renhe/holidays', req: () => j({ days: [{ date: '2099-05-02', off: false, name: '照常开放' }] }), expect: G('PERM_DUTY_MANAGE', 200, { 'yinxing-admin': 404 }) },
+    ],
+  },
+  'GET /api/v1/villages/{code}/checkin-code': { perm: 'PERM_DUTY_MANAGE', cases: [{ path: '/api/v1/villages/renhe/checkin-code', expect: G('PERM_DUTY_MANAGE', 200, { 'yinxing-admin': 404 }) }] },
+  'POST /api/v1/villages/{code}/checkins': {
+    perm: 'PERM_DUTY_SELF',
+    cases: [
+      { label: "this week's code", handler403: ['county', 'township'], path: '/api/v1/villages/renhe/checkins', req: (c) => j({ secret: c.prep.duty.secret }), expect: G('PERM_DUTY_SELF', 201, { county: 403, township: 403, 'yinxing-admin': 404 }) },
+      { label: 'a forged code', handler403: ['county', 'township'], path: '/api/v1/villages/renhe/checkins', req: () => j({ secret: '0'.repeat(20) }), expect: G('PERM_DUTY_SELF', 400, { county: 403, township: 403, 'yinxing-admin': 404 }) },
+    ],
+  },
+  'POST /api/v1/villages/{code}/checkout': {
+    perm: 'PERM_DUTY_SELF',
+    cases: [{ label: 'after the check-in above', path: '/api/v1/villages/renhe/checkout', expect: G('PERM_DUTY_SELF', 200, { county: 409, township: 409, 'yinxing-admin': 404 }) }],
+  },
+  'GET /api/v1/villages/{code}/checkins': { perm: 'PERM_ORG_VIEW', cases: [{ path: '/api/v1/villages/renhe/checkins', expect: G('PERM_ORG_VIEW', 200, { 'yinxing-admin': 404 }) }] },
+  'POST /api/v1/villages/{code}/whereabouts': {
+    perm: 'PERM_DUTY_SELF',
+    cases: [{ handler403: ['county', 'township'], path: '/api/v1/villages/renhe/whereabouts', req: () => j({ status: 'visiting' }), expect: G('PERM_DUTY_SELF', 200, { county: 403, township: 403, 'yinxing-admin': 404 }) }],
+  },
+  'GET /api/v1/public/villages/{code}/whereabouts': { perm: 'PERM_PUBLIC', cases: [{ path: '/api/v1/public/villages/renhe/whereabouts', expect: E(200) }, { path: '/api/v1/public/villages/zhanerxiang/whereabouts', expect: E(404) }] },
+  'GET /api/v1/villages/{code}/duty-log': { perm: 'PERM_ORG_VIEW', cases: [{ path: '/api/v1/villages/renhe/duty-log', expect: G('PERM_ORG_VIEW', 200, { 'yinxing-admin': 404 }) }] },
+  'POST /api/v1/villages/{code}/duty-log': {
+    perm: 'PERM_DUTY_SELF',
+    cases: [{ path: '/api/v1/villages/renhe/duty-log', req: (c) => j({ request: `矩阵来访 ${c.uniq}` }), expect: G('PERM_DUTY_SELF', 201, { 'yinxing-admin': 404 }) }],
+  },
+  'POST /api/v1/villages/{code}/duty-log/{id}/appeal': {
+    perm: 'PERM_DUTY_SELF',
+    cases: [{ label: 'an unknown kind (400 past the gate)', req: (c) => ({ path: `/api/v1/villages/renhe/duty-log/${c.prep.duty.logId}/appeal`, opts: j({ kind: 'other' }) }), expect: G('PERM_DUTY_SELF', 400, { 'yinxing-admin': 404 }) }],
+  },
+  'GET /api/v1/villages/{code}/coverage/{month}': {
+    perm: 'PERM_ORG_VIEW',
+    cases: [{ req: (c) => ({ path: `/api/v1/villages/renhe/coverage/${c.prep.duty.today.slice(0, 7)}` }), expect: G('PERM_ORG_VIEW', 200, { 'yinxing-admin': 404 }) }],
+  },
+  'GET /api/v1/orgs/{code}/coverage/{month}': {
+    perm: 'PERM_ORG_VIEW',
+    cases: [{ req: (c) => ({ path: `/api/v1/orgs/zhanerxiang/coverage/${c.prep.duty.today.slice(0, 7)}` }), expect: G('PERM_ORG_VIEW', 200, { leader: 404, 'renhe-admin': 404, 'renhe-cadre': 404, 'renhe-supervisor': 404, 'yinxing-admin': 404 }) }],
+  },
+  'GET /api/v1/villages/{code}/posts': { perm: 'PERM_ORG_VIEW', cases: [{ path: '/api/v1/villages/renhe/posts', expect: G('PERM_ORG_VIEW', 200, { 'yinxing-admin': 404 }) }] },
+  'POST /api/v1/villages/{code}/posts': {
+    perm: 'PERM_DUTY_MANAGE',
+    cases: [{ path: '/api/v1/villages/renhe/posts', req: (c) => j({ kind: 'welfare', title: `矩阵公益岗 ${c.uniq}` }), expect: G('PERM_DUTY_MANAGE', 201, { 'yinxing-admin': 404 }) }],
+  },
+  'PATCH /api/v1/villages/{code}/posts/{id}': {
+    perm: 'PERM_DUTY_MANAGE',
+    cases: [{ req: (c) => ({ path: `/api/v1/villages/renhe/posts/${c.prep.duty.postId}`, opts: j({ hours: '每周六' }) }), expect: G('PERM_DUTY_MANAGE', 200, { 'yinxing-admin': 404 }) }],
+  },
+  'GET /api/v1/villages/{code}/deeds': { perm: 'PERM_ORG_VIEW', cases: [{ path: '/api/v1/villages/renhe/deeds', expect: G('PERM_ORG_VIEW', 200, { 'yinxing-admin': 404 }) }] },
+  'POST /api/v1/villages/{code}/deeds': {
+    perm: 'PERM_DUTY_MANAGE',
+    cases: [{ path: '/api/v1/villages/renhe/deeds', req: (c) => j({ title: `矩阵实事 ${c.uniq}`, owner: '矩阵', promised: '2099-01-01' }), expect: G('PERM_DUTY_MANAGE', 201, { 'yinxing-admin': 404 }) }],
+  },
+  'PATCH /api/v1/villages/{code}/deeds/{id}': {
+    perm: 'PERM_DUTY_MANAGE',
+    cases: [{ req: (c) => ({ path: `/api/v1/villages/renhe/deeds/${c.prep.duty.deedId}`, opts: j({ owner: '矩阵负责人' }) }), expect: G('PERM_DUTY_MANAGE', 200, { 'yinxing-admin': 404 }) }],
+  },
+  'GET /api/v1/public/villages/{code}/deeds': { perm: 'PERM_PUBLIC', cases: [{ path: '/api/v1/public/villages/renhe/deeds', expect: E(200) }] },
+  'GET /api/v1/me/duty.ics': { perm: 'PERM_LOGIN', cases: [{ path: '/api/v1/me/duty.ics', expect: G('PERM_LOGIN', 200) }] },
   'GET /api/v1/audit/head': { perm: 'PERM_PUBLIC', cases: [{ path: '/api/v1/audit/head', expect: E(200) }] },
   'GET /api/v1/orgs/{code}/audit': {
     perm: 'PERM_AUDIT_READ',
@@ -374,6 +750,9 @@ before(async () => {
     const r = await call(srv.base, 'POST', '/api/v1/orgs', { auth: county, json: { code, kind, name, parent } });
     assert.equal(r.status, 201, r.text);
   }
+  // 改: an upload, a fund with open projects, a milestone, an open finding (upgrade_lib.mjs)
+  prep.upgrade = await upgradeMatrixPrep(srv, county);
+  prep.duty = await dutyMatrixPrep(srv, county);
   // a user whose token no one else may revoke
   const r = await call(srv.base, 'POST', '/api/v1/users', { auth: county, json: { login: 'bystander', password: NEWPW, role: 'member', scope: 'renhe-dzb' } });
   assert.equal(r.status, 201, r.text);

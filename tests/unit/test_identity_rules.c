@@ -58,15 +58,22 @@ static void role_parse_refuses_unknown(void **state) {
 static const int grants[ROLE_COUNT][PERM_COUNT] = {
   [ROLE_COUNTY_ADMIN] = G([PERM_PUBLIC] = 1, [PERM_LOGIN] = 1, [PERM_ORG_VIEW] = 1, [PERM_ORG_EDIT] = 1,
                           [PERM_USER_MANAGE] = 1, [PERM_AUDIT_READ] = 1, [PERM_PERSONAL_READ] = 1,
-                          [PERM_APPEAL_VIEW] = 1, [PERM_APPEAL_HANDLE] = 1),
+                          [PERM_APPEAL_VIEW] = 1, [PERM_APPEAL_HANDLE] = 1, [PERM_UPGRADE_EDIT] = 1,
+                          [PERM_UPGRADE_RECORD] = 1, [PERM_UPGRADE_MANAGE] = 1, [PERM_INSPECT] = 1, [PERM_UPLOAD] = 1,
+                          [PERM_DUTY_SELF] = 1, [PERM_DUTY_MANAGE] = 1),
   [ROLE_TOWNSHIP_ADMIN] = G([PERM_PUBLIC] = 1, [PERM_LOGIN] = 1, [PERM_ORG_VIEW] = 1, [PERM_ORG_EDIT] = 1,
                             [PERM_USER_MANAGE] = 1, [PERM_AUDIT_READ] = 1, [PERM_PERSONAL_READ] = 1,
-                            [PERM_APPEAL_VIEW] = 1, [PERM_APPEAL_HANDLE] = 1),
-  [ROLE_AREA_LEADER] = G([PERM_PUBLIC] = 1, [PERM_LOGIN] = 1, [PERM_ORG_VIEW] = 1, [PERM_APPEAL_VIEW] = 1),
+                            [PERM_APPEAL_VIEW] = 1, [PERM_APPEAL_HANDLE] = 1, [PERM_UPGRADE_EDIT] = 1,
+                            [PERM_UPGRADE_RECORD] = 1, [PERM_UPGRADE_MANAGE] = 1, [PERM_INSPECT] = 1, [PERM_UPLOAD] = 1,
+                            [PERM_DUTY_SELF] = 1, [PERM_DUTY_MANAGE] = 1),
+  [ROLE_AREA_LEADER] = G([PERM_PUBLIC] = 1, [PERM_LOGIN] = 1, [PERM_ORG_VIEW] = 1, [PERM_APPEAL_VIEW] = 1,
+                         [PERM_INSPECT] = 1, [PERM_UPLOAD] = 1),
   [ROLE_CENTER_ADMIN] = G([PERM_PUBLIC] = 1, [PERM_LOGIN] = 1, [PERM_ORG_VIEW] = 1, [PERM_ORG_EDIT] = 1,
-                          [PERM_PERSONAL_READ] = 1, [PERM_APPEAL_VIEW] = 1, [PERM_APPEAL_HANDLE] = 1),
+                          [PERM_PERSONAL_READ] = 1, [PERM_APPEAL_VIEW] = 1, [PERM_APPEAL_HANDLE] = 1,
+                          [PERM_UPGRADE_EDIT] = 1, [PERM_UPGRADE_RECORD] = 1, [PERM_UPLOAD] = 1,
+                          [PERM_DUTY_SELF] = 1, [PERM_DUTY_MANAGE] = 1),
   [ROLE_CADRE] = G([PERM_PUBLIC] = 1, [PERM_LOGIN] = 1, [PERM_ORG_VIEW] = 1, [PERM_APPEAL_VIEW] = 1,
-                   [PERM_APPEAL_HANDLE] = 1),
+                   [PERM_APPEAL_HANDLE] = 1, [PERM_UPGRADE_RECORD] = 1, [PERM_UPLOAD] = 1, [PERM_DUTY_SELF] = 1),
   [ROLE_SUPERVISOR] = G([PERM_PUBLIC] = 1, [PERM_LOGIN] = 1, [PERM_ORG_VIEW] = 1, [PERM_AUDIT_READ] = 1,
                         [PERM_PERSONAL_READ] = 1, [PERM_APPEAL_VIEW] = 1),
   [ROLE_MEMBER] = G([PERM_PUBLIC] = 1, [PERM_LOGIN] = 1),
@@ -77,7 +84,7 @@ static void role_grants_matrix(void **state) {
   (void)state;
   /* A new permission must be added to the matrix above (and decided for
   ** every role) before this passes again. */
-  if (PERM_COUNT != 9) fail_msg("PERM_COUNT is %d: review the expected matrix in this test", (int)PERM_COUNT);
+  if (PERM_COUNT != 16) fail_msg("PERM_COUNT is %d: review the expected matrix in this test", (int)PERM_COUNT);
   for (int r = 0; r < ROLE_COUNT; r++)
     for (int p = 0; p < PERM_COUNT; p++) {
       int got = role_grants((role)r, (perm)p);

@@ -1,4 +1,5 @@
 /* appeal_db.c — storage of appeals and their timeline; every change audited. */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,13 @@
   " FROM appeal a JOIN org o ON o.id = a.org_id LEFT JOIN users eb ON eb.id = a.entered_by "                      \
   "LEFT JOIN users ow ON ow.id = a.owner_id "
 
-static void cp(char *d, size_t n, const char *s) { snprintf(d, n, "%s", s ? s : ""); }
+/* Copy a column into a fixed field (cut to fit); a list page copies 20 rows of 15 fields. */
+static void cp(char *d, size_t n, const char *s) {
+  size_t l = s ? strlen(s) : 0;
+  if (l >= n) l = n - 1;
+  if (l) memcpy(d, s, l);
+  d[l] = 0;
+}
 
 void appeal_row(db_stmt *s, appeal *a) {
   memset(a, 0, sizeof *a);
@@ -84,6 +91,46 @@ static int event(db_conn *w, long long id, long long at, const char *actor, cons
   return rc < 0 ? rc : ZD_OK;
 }
 
+/* Is there a case numbered DAY-nnnn? */
+static int number_taken(db_conn *w, const char *day, long long seq, int *taken, zd_error *e) {
+  char num[40];
+  long long n = 0;
+  snprintf(num, sizeof num, "%.6s-%04lld", day, seq);
+  int rc = db_scalar_int(w, e, &n, 0, "SELECT count(*) FROM appeal WHERE number = ?", "s", num);
+  *taken = n > 0;
+  return rc;
+}
+
+/* The last sequence number handed out, packed as day * 2^20 + sequence; a hint
+** only (per process), always checked against the database below. */
+static _Atomic long long day_hint;
+
+/* How many cases the day (YYMMDD) already has. Cases are never deleted and
+** are numbered DAY-0001, DAY-0002, … in order, so that is the highest sequence.
+** When the hint says n and DAY-n exists and DAY-(n+1) does not, it is n (two
+** index lookups); otherwise the cases are counted over the day's range of the
+** unique index. (Counting every time made each intake O(cases that day), and
+** the LIKE it replaced, O(all cases): bench, 66 % of an intake's time.) */
+static int day_count(db_conn *w, const char *day, long long *out, zd_error *e) {
+  long long d = atoll(day), h = atomic_load(&day_hint), n = h & 0xFFFFF;
+  int taken = 0, next = 1, rc = ZD_OK;
+  if (h >> 20 == d && n > 0) {
+    rc = number_taken(w, day, n, &taken, e);
+    if (!rc && taken) rc = number_taken(w, day, n + 1, &next, e);
+    if (rc) return rc;
+  }
+  if (!taken || next) {
+    char lo[24], hi[24];
+    snprintf(lo, sizeof lo, "%.6s-0000", day);
+    snprintf(hi, sizeof hi, "%.6s-99999", day);
+    rc = db_scalar_int(w, e, &n, 0, "SELECT count(*) FROM appeal WHERE number >= ? AND number <= ?", "ss", lo, hi);
+    if (rc) return rc;
+  }
+  *out = n;
+  atomic_store(&day_hint, d << 20 | (n + 1)); /* the number about to be used */
+  return ZD_OK;
+}
+
 int appeal_create(db_conn *w, const char *actor, long long entered_by, const appeal_new *in, char *number, char *code,
                   zd_error *e) {
   org v;
@@ -118,9 +165,7 @@ int appeal_create(db_conn *w, const char *actor, long long entered_by, const app
   char day[8];
   strftime(day, sizeof day, "%y%m%d", &tm);
   long long today = 0;
-  char pat[24];
-  snprintf(pat, sizeof pat, "%s-%%", day);
-  rc = db_scalar_int(w, e, &today, 0, "SELECT count(*) FROM appeal WHERE number LIKE ?", "s", pat);
+  rc = day_count(w, day, &today, e);
   if (rc) return rc;
   if (today >= 99999) return zd_fail(e, ZD_EUNAVAIL, "Too many cases today.");
   snprintf(number, 24, "%.6s-%04d", day, (int)(today + 1));
@@ -242,46 +287,89 @@ int appeal_events(db_conn *c, long long id, int public_only, appeal_event_fn fn,
   return rc < 0 ? rc : ZD_OK;
 }
 
+/* Bind the collected arguments of appeal_list (text, or an integer when text is NULL). */
+typedef struct list_arg { const char *s; long long i; } list_arg;
+
+static db_stmt *list_query(db_conn *c, zd_error *e, const char *sql, const list_arg *a, int n) {
+  db_stmt *s = db_prepare(c, sql, e);
+  for (int i = 0; s && i < n; i++) {
+    if (a[i].s ? db_bind_text(s, i + 1, a[i].s) : db_bind_int(s, i + 1, a[i].i)) {
+      db_done(s);
+      zd_fail(e, ZD_EDB, "cannot bind parameter %d", i + 1);
+      return NULL;
+    }
+  }
+  return s;
+}
+
 int appeal_list(db_conn *c, long long user_id, const appeal_filter *f, appeal_row_fn fn, void *arg, long long *total,
                 zd_error *e) {
-  /* scope in the query: only villages under a node where the user may view appeals */
-  const char *k[7];
+  /* Only the filters given go into the query. The count then reads the
+  ** (org_id, state, created_at) index alone, and the page is chosen by id on
+  ** that index before its 20 rows are read: a county's list no longer reads
+  ** and sorts every case in scope (bench: 87 ms -> a few ms for 30,000 cases). */
+  list_arg a[24];
   int n = 0;
-  for (int i = 0; i < ROLE_COUNT && n < 7; i++)
-    if (role_grants((role)i, PERM_APPEAL_VIEW)) k[n++] = role_key((role)i);
-  while (n < 7) k[n++] = "";
+  a[n++] = (list_arg){NULL, user_id};
+  int roles = 0;
+  for (int i = 0; i < ROLE_COUNT && roles < 7; i++)
+    if (role_grants((role)i, PERM_APPEAL_VIEW)) { a[n++] = (list_arg){role_key((role)i), 0}; roles++; }
+  while (roles++ < 7) a[n++] = (list_arg){"", 0};
   buf where = BUF_INIT, pat = BUF_INIT;
+  /* scope in the query: only villages under a node where the user may view appeals */
   buf_puts(&where,
-           "WHERE a.org_id IN (SELECT oc.descendant FROM org_closure oc JOIN user_role ur ON ur.org_id = oc.ancestor "
-           "WHERE ur.user_id = ? AND ur.role IN (?, ?, ?, ?, ?, ?, ?)) "
-           "AND (? = '' OR o.code = ?) AND (? = '' OR a.state = ?) AND (? = '' OR a.kind = ?) "
-           "AND (? = '' OR COALESCE(a.mode, '') = ?) AND (? = '' OR ow.login = ?) "
-           "AND (? = 0 OR (a.deadline > 0 AND a.deadline < ? AND a.state NOT IN ('resolved','answered','rated','closed'))) "
-           "AND (? = 0 OR a.state <> 'closed') "
-           "AND (? = '' OR a.content LIKE ? ESCAPE '\\' OR a.place LIKE ? ESCAPE '\\' OR a.number = ?) ");
-  if (f->q && *f->q) appeal_like_pattern(f->q, &pat);
-  const char *v = f->village ? f->village : "", *st = f->state ? f->state : "", *kd = f->kind ? f->kind : "";
-  const char *md = f->mode ? f->mode : "", *ow = f->owner ? f->owner : "", *q = f->q ? f->q : "";
-  long long now = (long long)time(NULL);
-  char count_sql[2048], list_sql[2048];
-  snprintf(count_sql, sizeof count_sql, "SELECT count(*)" FROM "%s", buf_str(&where));
-  snprintf(list_sql, sizeof list_sql, "SELECT " COLS FROM "%s ORDER BY a.created_at DESC, a.id DESC LIMIT ? OFFSET ?",
+           " WHERE a.org_id IN (SELECT oc.descendant FROM org_closure oc JOIN user_role ur ON ur.org_id = oc.ancestor "
+           "WHERE ur.user_id = ? AND ur.role IN (?, ?, ?, ?, ?, ?, ?))");
+  if (f->village && *f->village) {
+    buf_puts(&where, " AND a.org_id = (SELECT id FROM org WHERE code = ?)");
+    a[n++] = (list_arg){f->village, 0};
+  }
+  if (f->state && *f->state) { buf_puts(&where, " AND a.state = ?"); a[n++] = (list_arg){f->state, 0}; }
+  if (f->kind && *f->kind) { buf_puts(&where, " AND a.kind = ?"); a[n++] = (list_arg){f->kind, 0}; }
+  if (f->mode && *f->mode) { buf_puts(&where, " AND a.mode = ?"); a[n++] = (list_arg){f->mode, 0}; }
+  if (f->owner && *f->owner) {
+    buf_puts(&where, " AND a.owner_id = (SELECT id FROM users WHERE login = ?)");
+    a[n++] = (list_arg){f->owner, 0};
+  }
+  if (f->overdue) {
+    buf_puts(&where, " AND a.deadline > 0 AND a.deadline < ? AND a.state NOT IN ('resolved','answered','rated','closed')");
+    a[n++] = (list_arg){NULL, (long long)time(NULL)};
+  }
+  if (f->open_only) buf_puts(&where, " AND a.state <> 'closed'");
+  if (f->q && *f->q) {
+    appeal_like_pattern(f->q, &pat);
+    buf_puts(&where, " AND (a.content LIKE ? ESCAPE '\\' OR a.place LIKE ? ESCAPE '\\' OR a.number = ?)");
+    a[n++] = (list_arg){buf_str(&pat), 0};
+    a[n++] = (list_arg){buf_str(&pat), 0};
+    a[n++] = (list_arg){f->q, 0};
+  }
+  char count_sql[2048], list_sql[3072];
+  snprintf(count_sql, sizeof count_sql, "SELECT count(*) FROM appeal a%s", buf_str(&where));
+  snprintf(list_sql, sizeof list_sql,
+           "SELECT " COLS FROM "WHERE a.id IN (SELECT a.id FROM appeal a%s ORDER BY a.created_at DESC, a.id DESC "
+           "LIMIT ? OFFSET ?) ORDER BY a.created_at DESC, a.id DESC",
            buf_str(&where));
   buf_free(&where);
-#define FILTER_ARGS                                                                                            \
-  user_id, k[0], k[1], k[2], k[3], k[4], k[5], k[6], v, v, st, st, kd, kd, md, md, ow, ow, (long long)f->overdue, now, \
-      (long long)f->open_only, q, buf_str(&pat), buf_str(&pat), q
-  int rc = db_scalar_int(c, e, total, 0, count_sql, "isssssssssssssssssiiissss", FILTER_ARGS);
-  db_stmt *s = rc ? NULL
-                  : db_query(c, e, list_sql, "isssssssssssssssssiiissssdd", FILTER_ARGS, f->limit, f->offset);
-#undef FILTER_ARGS
+  int rc = ZD_OK;
+  *total = 0;
+  db_stmt *s = list_query(c, e, count_sql, a, n);
+  if (!s) rc = e->rc;
+  else {
+    rc = db_step(s, e);
+    if (rc == DB_ROW) *total = db_col_int(s, 0);
+    db_done(s);
+    rc = rc < 0 ? rc : ZD_OK;
+  }
+  a[n++] = (list_arg){NULL, f->limit};
+  a[n++] = (list_arg){NULL, f->offset};
+  s = rc ? NULL : list_query(c, e, list_sql, a, n);
   buf_free(&pat);
   if (rc) return rc;
   if (!s) return e->rc;
-  appeal a;
+  appeal row;
   while ((rc = db_step(s, e)) == DB_ROW) {
-    appeal_row(s, &a);
-    fn(arg, &a);
+    appeal_row(s, &row);
+    fn(arg, &row);
   }
   db_done(s);
   return rc < 0 ? rc : ZD_OK;

@@ -4,9 +4,11 @@
 #include <string.h>
 #include "modules/appeal/appeal.h"
 #include "modules/appeal/appeal_store.h"
+#include "modules/duty/duty.h"
 #include "modules/identity/identity.h"
 #include <time.h>
 #include "modules/org/org.h"
+#include "modules/upgrade/upgrade.h"
 
 typedef struct demo_village {
   const char *code, *name, *name_en, *center_addr, *hours, *phone;
@@ -77,6 +79,8 @@ static int load(db_conn *w, const char *pw, zd_error *e) {
       if (!rc) rc = ident_role_add(w, actor, uid, ROLE_AREA_LEADER, y.id, e);
     }
   }
+  if (!rc) rc = upgrade_demo(w, e); /* 改: centers, the ¥98,000 fund, plaques, inspections */
+  if (!rc) rc = duty_demo(w, e); /* 管: rosters, check-ins, duty log, whereabouts, posts, deeds */
   return rc;
 }
 

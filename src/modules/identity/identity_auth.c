@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include "identity.h"
 #include "platform/auth_hook.h"
@@ -124,7 +125,9 @@ int auth_check(req *r, perm p) {
     const char *tok = req_header(r, "X-CSRF-Token");
     if (!tok) {
       const char *ct = req_header(r, "Content-Type");
-      if (ct && strncmp(ct, "application/x-www-form-urlencoded", 33) == 0) tok = req_form(r, "csrf");
+      /* page forms carry it as a field: urlencoded, or multipart when they upload a photo */
+      if (ct && (strncmp(ct, "application/x-www-form-urlencoded", 33) == 0 || strncasecmp(ct, "multipart/form-data", 19) == 0))
+        tok = req_form(r, "csrf");
     }
     if (!tok || !r->csrf[0] || strlen(tok) != strlen(r->csrf) || sodium_memcmp(tok, r->csrf, strlen(tok))) {
       log_msg(LOG_WARN, "CSRF refused %s %s for %s from %s", r->method, r->path, r->login, r->client);

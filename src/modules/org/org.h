@@ -57,6 +57,10 @@ typedef struct center {
 } center;
 
 int center_of(db_conn *c, long long org_id, center *out, zd_error *e);   /* ZD_ENOTFOUND if none */
+/* The children of parent in display order, each with its center's name and
+** address ("" when it has none), in one query (a county's pillar pages list
+** 300 villages). Caller frees both arrays. */
+int org_children_centers(db_conn *c, long long parent, org **out, center **centers, size_t *n, zd_error *e);
 /* Create the center of a village (audited). */
 int center_insert(db_conn *w, const char *actor, long long org_id, const center *ce, zd_error *e);
 

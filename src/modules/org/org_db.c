@@ -165,3 +165,43 @@ int center_of(db_conn *c, long long org_id, center *out, zd_error *e) {
   if (rc == DB_DONE) return zd_fail(e, ZD_ENOTFOUND, "This village has no center on record.");
   return rc < 0 ? rc : ZD_OK;
 }
+
+int org_children_centers(db_conn *c, long long parent, org **out, center **centers, size_t *n, zd_error *e) {
+  *out = NULL;
+  *centers = NULL;
+  *n = 0;
+  db_stmt *s = db_query(c, e,
+                        "SELECT o.id, o.code, o.kind, o.name, o.name_en, COALESCE(o.parent_id, 0), "
+                        "COALESCE(ce.name, ''), COALESCE(ce.address, '') FROM org o LEFT JOIN center ce ON ce.org_id = o.id "
+                        "WHERE o.parent_id = ? ORDER BY o.sort, o.code", "i", parent);
+  if (!s) return e ? e->rc : ZD_EDB;
+  int rc;
+  size_t cap = 0;
+  while ((rc = db_step(s, e)) == DB_ROW) {
+    if (*n == cap) {
+      cap = cap ? cap * 2 : 32;
+      org *v = realloc(*out, cap * sizeof *v);
+      if (v) *out = v;
+      center *ce = v ? realloc(*centers, cap * sizeof *ce) : NULL;
+      if (ce) *centers = ce;
+      if (!v || !ce) { rc = zd_fail(e, ZD_EINTERNAL, "out of memory"); break; }
+    }
+    org *v = *out;
+    center *ce = *centers;
+    row_to_org(s, &v[*n]);
+    memset(&ce[*n], 0, sizeof ce[*n]);
+    copy(ce[*n].name, sizeof ce[*n].name, db_col_text(s, 6));
+    copy(ce[*n].address, sizeof ce[*n].address, db_col_text(s, 7));
+    (*n)++;
+  }
+  db_done(s);
+  if (rc < 0) {
+    free(*out);
+    free(*centers);
+    *out = NULL;
+    *centers = NULL;
+    *n = 0;
+    return rc;
+  }
+  return ZD_OK;
+}

@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "org.h"
+#include "modules/duty/duty.h"
+#include "modules/upgrade/upgrade.h"
 #include "platform/page.h"
 #include "platform/resp.h"
 
@@ -35,21 +37,20 @@ static int is_place(const org *o) { return o->kind == ORG_VILLAGE || o->kind == 
 /* The village cards of one township. */
 static int village_list(req *r, buf *b, const org *t, int with_center) {
   org *v = NULL;
+  center *ce = NULL; /* with its center, in one query: not one query per village */
   size_t nv = 0;
-  int rc = org_children(req_db(r), t->id, &v, &nv, &r->err);
+  int rc = org_children_centers(req_db(r), t->id, &v, &ce, &nv, &r->err);
   if (rc) return rc;
   buf_puts(b, "<ul class=\"cards villages\">");
   for (size_t i = 0; i < nv; i++) {
     if (!is_place(&v[i])) continue;
     buf_printf(b, "<li><a href=\"/v/%u\"><strong>%s</strong>", v[i].code, org_display_name(&v[i], r->lang));
-    center ce;
-    zd_error ignore;
-    if (with_center && center_of(req_db(r), v[i].id, &ce, &ignore) == ZD_OK)
-      buf_printf(b, "<span>%s</span><small>%s</small>", ce.name, ce.address);
+    if (with_center && ce[i].name[0]) buf_printf(b, "<span>%s</span><small>%s</small>", ce[i].name, ce[i].address);
     buf_puts(b, "</a></li>");
   }
   buf_puts(b, "</ul>");
   free(v);
+  free(ce);
   return ZD_OK;
 }
 
@@ -109,6 +110,7 @@ int org_page_village(req *r) {
     r->err = e2;
     return rc;
   }
+  upgrade_village_links(r, &b, v.id, v.code); /* 改: the center's page, projects */
   /* what a villager can do here (民事直说), and the paper for the center's wall */
   buf_printf(&b, "<section class=\"actions-public\"><a class=\"button big\" href=\"/v/%u/appeal\">%s</a>"
                  "<a class=\"button secondary\" href=\"/track\">%s</a></section>",
@@ -119,13 +121,14 @@ int org_page_village(req *r) {
     buf_printf(&b, " · <a href=\"/appeals?village=%u\">%s</a> · <a href=\"/v/%u/shuoshi\">%s</a>", v.code,
                T(r, "Villagers' matters"), v.code, T(r, "Monthly talk day report"));
   buf_puts(&b, "</p>");
+  duty_public_section(r, &b, v.id, v.code); /* 管: whereabouts board, deeds, posts */
   page_end(r, &b);
   resp_html(r, 200, &b);
   return ZD_OK;
 }
 
 /* A pillar page: its heading, what it covers, and the villages it applies to. */
-static int pillar(req *r, const char *title, const char *intro, int with_center) {
+static int pillar(req *r, const char *title, const char *intro, int with_center, void (*links)(req *, buf *)) {
   org *ts = NULL;
   size_t nt = 0;
   int rc = townships(r, &ts, &nt);
@@ -133,6 +136,7 @@ static int pillar(req *r, const char *title, const char *intro, int with_center)
   buf b = BUF_INIT;
   page_begin(r, &b, T(r, title));
   buf_printf(&b, "<h1>%s</h1><p class=\"lead\">%s</p>", T(r, title), T(r, intro));
+  if (links) links(r, &b);
   for (size_t i = 0; i < nt && !rc; i++) {
     buf_printf(&b, "<section class=\"township\"><h2>%s</h2>", org_display_name(&ts[i], r->lang));
     rc = village_list(r, &b, &ts[i], with_center);
@@ -147,15 +151,17 @@ static int pillar(req *r, const char *title, const char *intro, int with_center)
 
 int org_page_gai(req *r) {
   return pillar(r, "Upgrade",
-                "Centers and their renovation: function areas, facilities, plaques, inspections by area leaders.", 1);
+                "Centers and their renovation: function areas, facilities, plaques, inspections by area leaders.", 1,
+                upgrade_pillar_links);
 }
 
 int org_page_guan(req *r) {
   return pillar(r, "Manage",
-                "Running the centers: rules, the duty roster (doors open, people there), posts, Party members.", 0);
+                "Running the centers: rules, the duty roster (doors open, people there), posts, Party members.", 0,
+                duty_guan_links);
 }
 
 int org_page_yong(req *r) {
   return pillar(r, "Use",
-                "Using the centers: meetings, villagers' matters (民事直说), disclosures, activities.", 0);
+                "Using the centers: meetings, villagers' matters (民事直说), disclosures, activities.", 0, NULL);
 }
