@@ -16,8 +16,9 @@ set -euo pipefail
 #          photos; xlsxwriter: Excel exports)
 #   tests: sqlite3; libcmocka-dev (unit); postgresql (the suites run on PostgreSQL too, on a
 #          throwaway cluster from scripts/pgtest.sh); chromium + fonts-noto-cjk (browser tests,
-#          Chinese glyphs)
-PACKAGES="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libjansson-dev libsodium-dev libpq-dev libcairo2-dev libpango1.0-dev libfontconfig-dev libqrencode-dev libjpeg-dev libpng-dev libwebp-dev libxlsxwriter-dev sqlite3 libcmocka-dev postgresql chromium fonts-noto-cjk"
+#          Chinese glyphs); poppler-utils (pdftoppm: test photos from our PDFs); clang-14 + libclang-rt-14-dev (libFuzzer: `make fuzz-short`)
+#   (`make bench` and bench/soak.sh also need wrk and nginx; bench/lib.sh installs or names them)
+PACKAGES="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libjansson-dev libsodium-dev libpq-dev libcairo2-dev libpango1.0-dev libfontconfig-dev libqrencode-dev libjpeg-dev libpng-dev libwebp-dev libxlsxwriter-dev sqlite3 libcmocka-dev postgresql chromium fonts-noto-cjk poppler-utils clang-14 libclang-rt-14-dev"
 # Only when `node` is not on PATH already (a newer Node.js may be installed another way).
 NODE_PACKAGES="nodejs npm"
 

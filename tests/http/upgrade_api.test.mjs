@@ -358,7 +358,7 @@ describe('a project from plan to use', () => {
     const p = f.projects.renhe;
     const s = await login(srv.base, 'renhe-cadre');
     const page = await call(srv.base, 'GET', `/projects/${p}`, { auth: s });
-    assert.match(page.text, new RegExp(`<form class="form no-print" method="post" action="/projects/${p}/spending">`));
+    assert.match(page.text, new RegExp(`<form class="form no-print" method="post" action="/projects/${p}/spending" enctype="multipart/form-data">`));
     let r = await call(srv.base, 'POST', `/projects/${p}/spending`, { auth: s, form: { csrf: s.csrf, amount: '999.99', payee: '五金店', spent_on: '2024-03-05' } });
     assert.equal(r.status, 303, r.text);
     assert.equal(await sqlScalar(srv.db, `SELECT amount_fen FROM reno_spend WHERE project_id = ${p}`), '99999');
@@ -479,7 +479,7 @@ describe('pages', () => {
     const r = await call(srv.base, 'GET', '/v/yinxing/center', { auth: s });
     assert.ok(r.text.includes(zh('Facility checklist')));
     assert.ok(r.text.includes('银杏村科普协会'));
-    assert.match(r.text, /<form class="inline" method="post" action="\/plaques\/\d+\/decision">/);
+    assert.match(r.text, /<form class="inline" method="post" action="\/plaques\/\d+\/decision" enctype="multipart\/form-data">/);
     assert.match(r.text, /href="\/projects\/\d+"/);
     // a supervisor reads, without forms
     const sup = await login(srv.base, 'renhe-supervisor');

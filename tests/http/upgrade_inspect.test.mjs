@@ -158,7 +158,7 @@ describe('the inspection pages', () => {
     assert.equal(page.status, 200);
     assert.ok(page.text.includes('任河村') && page.text.includes('银杏村'));
     assert.ok(!page.text.includes('>大山村<'), 'a village outside the leader\'s area is listed');
-    assert.match(page.text, /<form class="form" method="post" action="\/inspections">/);
+    assert.match(page.text, /<form class="form" method="post" action="\/inspections" enctype="multipart\/form-data">/);
     const r = await call(srv.base, 'POST', '/inspections', {
       auth: s, form: { csrf: s.csrf, village: 'renhe', visited_on: '2024-03-05', summary: '网页督导', finding: '说事长廊缺少座椅', check_item: 'tables_chairs', owner: 'renhe-admin', days: '5' },
     });

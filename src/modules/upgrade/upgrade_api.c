@@ -293,26 +293,10 @@ int upg_api_center_patch(req *r) {
 
 #define UPG_UPLOAD_MAX (10u * 1024 * 1024)
 
-/* POST /api/v1/uploads (multipart: file, village?) */
-int upg_api_upload(req *r) {
-  const char *ct = req_header(r, "Content-Type");
-  if (!ct || strncasecmp(ct, "multipart/form-data", 19) != 0)
-    return zd_fail(&r->err, ZD_EMEDIA, "Send the photo as multipart/form-data with a field named file.");
-  if (!req_form_ok(r)) return r->err.rc;
-  const mpart *f = req_file(r, "file");
-  if (!f) f = req_file(r, "photo");
-  if (!f) return zd_fail(&r->err, ZD_EINVAL, "Send the photo as multipart/form-data with a field named file.");
+/* Store one uploaded photo (type by content, EXIF-free public copy and
+** thumbnail, original kept private) and register it; *u receives the record. */
+int upg_photo_save(req *r, const mpart *f, long long org_id, upg_upload *u_out, int *created_out) {
   if (f->len > UPG_UPLOAD_MAX) return zd_fail(&r->err, ZD_ETOOBIG, "The photo is larger than 10 MB.");
-  org v;
-  long long org_id = 0;
-  const char *village = req_form(r, "village");
-  if (village && *village) {
-    int rc = org_by_code(req_db(r), village, &v, &r->err);
-    if (rc == ZD_OK && !upg_allows(r, PERM_UPLOAD, v.id)) rc = ZD_ENOTFOUND;
-    if (rc == ZD_ENOTFOUND) return zd_fail(&r->err, ZD_ENOTFOUND, "No village with this code in your scope.");
-    if (rc) return rc;
-    org_id = v.id;
-  }
   int w, h;
   const char *why = NULL;
   img_type t = image_probe(f->data, f->len, &w, &h, &why);
@@ -351,6 +335,34 @@ int upg_api_upload(req *r) {
   rc = wc ? upg_end(r, wc, upg_upload_put(wc, actor, &u, &created, &r->err)) : r->err.rc;
   if (rc) return rc;
   upg_upload_get(req_db(r), u.sha, &u, &r->err);
+  if (u_out) *u_out = u;
+  if (created_out) *created_out = created;
+  return ZD_OK;
+}
+
+/* POST /api/v1/uploads (multipart: file, village?) */
+int upg_api_upload(req *r) {
+  const char *ct = req_header(r, "Content-Type");
+  if (!ct || strncasecmp(ct, "multipart/form-data", 19) != 0)
+    return zd_fail(&r->err, ZD_EMEDIA, "Send the photo as multipart/form-data with a field named file.");
+  if (!req_form_ok(r)) return r->err.rc;
+  const mpart *f = req_file(r, "file");
+  if (!f) f = req_file(r, "photo");
+  if (!f) return zd_fail(&r->err, ZD_EINVAL, "Send the photo as multipart/form-data with a field named file.");
+  org v;
+  long long org_id = 0;
+  const char *village = req_form(r, "village");
+  if (village && *village) {
+    int rc = org_by_code(req_db(r), village, &v, &r->err);
+    if (rc == ZD_OK && !upg_allows(r, PERM_UPLOAD, v.id)) rc = ZD_ENOTFOUND;
+    if (rc == ZD_ENOTFOUND) return zd_fail(&r->err, ZD_ENOTFOUND, "No village with this code in your scope.");
+    if (rc) return rc;
+    org_id = v.id;
+  }
+  upg_upload u;
+  int created = 0;
+  int rc = upg_photo_save(r, f, org_id, &u, &created);
+  if (rc) return rc;
   json_t *j = upg_photo_json(u.sha);
   char orig[112];
   snprintf(orig, sizeof orig, "/uploads/%s/original", u.sha);

@@ -57,4 +57,8 @@ void upg_money_html(buf *b, long long fen);
 void upg_thumb_html(req *r, buf *b, const char *sha, const char *alt);
 void upg_date_html(buf *b, long long t);
 
+/* Store one uploaded photo (type by content, EXIF-free public copy and
+** thumbnail, original private) and register it (upgrade_api.c). */
+int upg_photo_save(req *r, const mpart *f, long long org_id, upg_upload *u, int *created);
+
 #endif

@@ -99,7 +99,7 @@ static int inspections_page(req *r, const char *error, int status) {
   for (int k = 0; posted && k < 6; k++) fv[k] = req_form(r, fk[k]) ? req_form(r, fk[k]) : "";
   char today[16];
   upg_date_format(now, today, sizeof today);
-  buf_printf(&b, "<form class=\"form\" method=\"post\" action=\"/inspections\"><h2>%s</h2>"
+  buf_printf(&b, "<form class=\"form\" method=\"post\" action=\"/inspections\" enctype=\"multipart/form-data\"><h2>%s</h2>"
                  "<input type=\"hidden\" name=\"csrf\" value=\"%s\"><label>%s<select name=\"village\" required>",
              T(r, "Record a visit"), r->csrf, T(r, "Village"));
   for (int i = 0; i < vs.n; i++)
@@ -115,9 +115,10 @@ static int inspections_page(req *r, const char *error, int status) {
     buf_printf(&b, "<option value=\"%s\"%r>%s</option>", upg_check_key((upg_check_item)k),
                strcmp(fv[3], upg_check_key((upg_check_item)k)) == 0 ? " selected" : "", T(r, upg_check_label((upg_check_item)k)));
   buf_printf(&b, "</select></label><label>%s<input name=\"owner\" maxlength=\"64\" placeholder=\"renhe-admin\" value=\"%s\"></label>"
-                 "<label>%s<input name=\"days\" type=\"number\" min=\"1\" max=\"365\" value=\"%s\"></label></fieldset>"
+                 "<label>%s<input name=\"days\" type=\"number\" min=\"1\" max=\"365\" value=\"%s\"></label>"
+                 "<label>%s<input name=\"photo\" type=\"file\" accept=\"image/jpeg,image/png,image/webp\"></label></fieldset>"
                  "<button type=\"submit\">%s</button></form>",
-             T(r, "Owner (login)"), fv[4], T(r, "Days to fix it"), fv[5], T(r, "Record"));
+             T(r, "Owner (login)"), fv[4], T(r, "Days to fix it"), fv[5], T(r, "A photo"), T(r, "Record"));
 
   buf_printf(&b, "<h2>%s</h2>", T(r, "Open rectification tasks"));
   task_head(r, &b, 1);
@@ -163,6 +164,14 @@ int upg_page_inspection_post(req *r) {
     in.deadline = now + d * 86400L;
     if (upg_user_in_scope(req_db(r), owner, PERM_UPGRADE_RECORD, v.id, &in.owner_id, &r->err))
       return inspections_page(r, T(r, "The owner must be a user of this village who may record its work (their login)."), 400);
+  }
+  upg_upload up;
+  const mpart *ph = has_finding ? req_file(r, "photo") : NULL;
+  if (ph) { /* the finding's photo, taken on site */
+    rc = upg_photo_save(r, ph, v.id, &up, NULL);
+    if (rc == ZD_EINVAL || rc == ZD_EMEDIA || rc == ZD_ETOOBIG) return inspections_page(r, T(r, r->err.msg), 400);
+    if (rc) return rc;
+    in.photo = up.sha;
   }
   char actor[96];
   upg_actor(r, actor, sizeof actor);

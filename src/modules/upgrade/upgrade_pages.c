@@ -42,7 +42,7 @@ static void plaque_rows(req *r, buf *b, json_t *plaques, int can_edit) {
     if (json_is_object(proof)) upg_thumb_html(r, b, jstr(proof, "sha256"), T(r, "Photo proof"));
     else if (strcmp(pending, "carry_out") == 0) buf_printf(b, "<br><small>%s</small>", T(r, "Waiting for the photo proof."));
     if (can_edit) {
-      buf_printf(b, "<form class=\"inline\" method=\"post\" action=\"/plaques/%lld/decision\"><input type=\"hidden\" "
+      buf_printf(b, "<form class=\"inline\" method=\"post\" action=\"/plaques/%lld/decision\" enctype=\"multipart/form-data\"><input type=\"hidden\" "
                     "name=\"csrf\" value=\"%s\"><select name=\"decision\" aria-label=\"%s\">",
                  jint(p, "id"), r->csrf, T(r, "Decision"));
       for (int d = PD_KEEP; d < PD_COUNT; d++)
@@ -51,8 +51,10 @@ static void plaque_rows(req *r, buf *b, json_t *plaques, int can_edit) {
                    T(r, upg_pdecision_label((upg_plaque_decision)d)));
       buf_printf(b, "</select><input name=\"reason\" maxlength=\"500\" placeholder=\"%s\" value=\"%s\">"
                     "<input name=\"merged_into\" maxlength=\"100\" placeholder=\"%s\" value=\"%s\">"
+                    "<label class=\"file\">%s<input name=\"photo\" type=\"file\" accept=\"image/jpeg,image/png,image/webp\"></label>"
                     "<button type=\"submit\">%s</button></form>",
-                 T(r, "Reason or legal basis"), jstr(p, "reason"), T(r, "Merged into"), jstr(p, "merged_into"), T(r, "Save"));
+                 T(r, "Reason or legal basis"), jstr(p, "reason"), T(r, "Merged into"), jstr(p, "merged_into"),
+                 T(r, "Photo proof"), T(r, "Save"));
     }
     buf_puts(b, "</td></tr>");
   }
@@ -177,11 +179,20 @@ int upg_page_plaque_decision(req *r) {
   if (rc) return rc;
   int d = upg_pdecision_parse(req_form(r, "decision"));
   if (d <= PD_PENDING) return center_page(r, &v, T(r, "Choose keep, merge or remove."), 400);
+  const char *proof = NULL;
+  upg_upload up;
+  const mpart *ph = req_file(r, "photo");
+  if (ph) { /* the photo proof, taken on the phone and sent with the form */
+    rc = upg_photo_save(r, ph, v.id, &up, NULL);
+    if (rc == ZD_EINVAL || rc == ZD_EMEDIA || rc == ZD_ETOOBIG) return center_page(r, &v, T(r, r->err.msg), 400);
+    if (rc) return rc;
+    proof = up.sha;
+  }
   char actor[96];
   upg_actor(r, actor, sizeof actor);
   db_conn *w = upg_begin(r);
   rc = w ? upg_end(r, w, upg_plaque_decide(w, actor, r->user_id, p.id, (upg_plaque_decision)d, req_form(r, "reason"),
-                                            req_form(r, "merged_into"), NULL, &r->err))
+                                            req_form(r, "merged_into"), proof, &r->err))
          : r->err.rc;
   if (rc == ZD_EINVAL) return center_page(r, &v, T(r, r->err.msg), 400);
   if (rc) return rc;

@@ -185,7 +185,7 @@ static int project_page(req *r, long long id, const char *error, int status) {
     const char *keep[] = {"amount", "payee", "note", "spent_on"};
     const char *val[4] = {"", "", "", ""};
     for (int k = 0; posted && k < 4; k++) val[k] = req_form(r, keep[k]) ? req_form(r, keep[k]) : "";
-    buf_printf(&b, "<form class=\"form no-print\" method=\"post\" action=\"/projects/%lld/spending\"><h2>%s</h2>"
+    buf_printf(&b, "<form class=\"form no-print\" method=\"post\" action=\"/projects/%lld/spending\" enctype=\"multipart/form-data\"><h2>%s</h2>"
                    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
                    "<label>%s<input name=\"amount\" required inputmode=\"decimal\" maxlength=\"20\" placeholder=\"1200.00\" value=\"%s\"></label>"
                    "<label>%s<select name=\"item_id\"><option value=\"\">—</option>",
@@ -195,8 +195,9 @@ static int project_page(req *r, long long id, const char *error, int status) {
     buf_printf(&b, "</select></label><label>%s<input name=\"payee\" maxlength=\"100\" value=\"%s\"></label>"
                    "<label>%s<input name=\"note\" maxlength=\"500\" value=\"%s\"></label>"
                    "<label>%s<input name=\"spent_on\" type=\"date\" value=\"%s\"></label>"
+                   "<label>%s<input name=\"photo\" type=\"file\" accept=\"image/jpeg,image/png,image/webp\"></label>"
                    "<button type=\"submit\">%s</button></form>",
-               T(r, "Paid to"), val[1], T(r, "What for"), val[2], T(r, "Date"), val[3], T(r, "Record"));
+               T(r, "Paid to"), val[1], T(r, "What for"), val[2], T(r, "Date"), val[3], T(r, "Receipt photo"), T(r, "Record"));
   }
   upg_project_detail_free(&d);
   page_end(r, &b);
@@ -231,6 +232,14 @@ int upg_page_spend_post(req *r) {
   if (on && *on && !upg_date_parse(on, &in.spent_on)) return project_page(r, p.id, T(r, "Write the date as 2024-03-05."), 400);
   in.payee = req_form(r, "payee");
   in.note = req_form(r, "note");
+  upg_upload up;
+  const mpart *ph = req_file(r, "photo");
+  if (ph) { /* the receipt, photographed and sent with the form */
+    rc = upg_photo_save(r, ph, p.org_id, &up, NULL);
+    if (rc == ZD_EINVAL || rc == ZD_EMEDIA || rc == ZD_ETOOBIG) return project_page(r, p.id, T(r, r->err.msg), 400);
+    if (rc) return rc;
+    in.receipt = up.sha;
+  }
   /* the same rule as the transaction's, to say it in the reader's language */
   upg_budget bu = {p.allocation, p.approved, p.spent};
   int over;
