@@ -96,7 +96,7 @@ test-asan: deps
 	  LDFLAGS="-fsanitize=address,undefined" test-unit test-http
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 # ---- benchmarks, fault tests and fuzzing (issue 8; see docs/performance.md) ---------
 # make bench        wrk against nginx on 127.0.0.1 at township and county scale; appends to
