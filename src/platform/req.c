@@ -1,6 +1,7 @@
 /* req.c — request accessors; see req.h. */
 #include "req.h"
 #include <microhttpd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -83,3 +84,17 @@ db_conn *req_db(req *r) {
 }
 
 const char *T(req *r, const char *msgid) { return i18n_get(r->app->cat, r->lang, msgid); }
+
+void req_base_url(req *r, char *out, size_t n) {
+  if (r->app->cfg->public_url && *r->app->cfg->public_url) { /* serve --public-url */
+    snprintf(out, n, "%s", r->app->cfg->public_url);
+    size_t l = strlen(out);
+    if (l && out[l - 1] == '/') out[l - 1] = 0;
+    return;
+  }
+  const char *host = req_header(r, "Host"), *proto = req_header(r, "X-Forwarded-Proto");
+  int ok = host && *host && strlen(host) < 100;
+  for (const char *p = host; ok && *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr(".:-[]", *p))) ok = 0;
+  snprintf(out, n, "%s://%s", proto && strcmp(proto, "https") == 0 ? "https" : "http", ok ? host : r->app->cfg->listen);
+}

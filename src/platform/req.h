@@ -60,6 +60,9 @@ const mpart *req_file(req *r, const char *name);
 int req_form_ok(req *r);
 /* The read connection for this request (released when the request ends). */
 db_conn *req_db(req *r);
+/* "https://host" for links printed on paper (QR codes): serve --public-url, or
+** the request's Host (checked) and X-Forwarded-Proto; no trailing slash. */
+void req_base_url(req *r, char *out, size_t n);
 /* Translate a UI string into the request's language. */
 const char *T(req *r, const char *msgid);
 

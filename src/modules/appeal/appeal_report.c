@@ -13,21 +13,6 @@
 #include "platform/page.h"
 #include "platform/pdf.h"
 
-/* "http://host" from the request, for links printed on paper. */
-static void base_url(req *r, char *out, size_t n) {
-  if (r->app->cfg->public_url && *r->app->cfg->public_url) {
-    snprintf(out, n, "%s", r->app->cfg->public_url);
-    size_t l = strlen(out);
-    if (l && out[l - 1] == '/') out[l - 1] = 0;
-    return;
-  }
-  const char *host = req_header(r, "Host"), *proto = req_header(r, "X-Forwarded-Proto");
-  int ok = host && *host && strlen(host) < 100;
-  for (const char *p = host; ok && *p; p++)
-    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr(".:-[]", *p))) ok = 0;
-  snprintf(out, n, "%s://%s", proto && strcmp(proto, "https") == 0 ? "https" : "http", ok ? host : r->app->cfg->listen);
-}
-
 static int send_pdf(req *r, buf *b, const char *filename) {
   char cd[128];
   snprintf(cd, sizeof cd, "inline; filename=\"%s\"", filename);
@@ -45,7 +30,7 @@ int appeal_pdf_poster(req *r) {
   zd_error e;
   int has_center = center_of(req_db(r), v.id, &ce, &e) == ZD_OK;
   char base[160], url[256];
-  base_url(r, base, sizeof base);
+  req_base_url(r, base, sizeof base);
   snprintf(url, sizeof url, "%s/v/%s/appeal", base, v.code);
   buf out = BUF_INIT;
   pdf *p = pdf_new(&out, 210, 297);

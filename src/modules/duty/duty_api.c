@@ -350,7 +350,7 @@ int duty_api_checkin_code(req *r) {
   char secret[DUTY_SECRET_LEN + 1], base[160], url[300];
   long long from = 0;
   if ((rc = duty_current_secret(r, &v, secret, &from))) return rc;
-  duty_base_url(r, base, sizeof base);
+  req_base_url(r, base, sizeof base);
   snprintf(url, sizeof url, "%s/v/%s/checkin?s=%s", base, v.code, secret);
   return resp_json(r, 200, json_pack("{s:s, s:s, s:s, s:I, s:I, s:s}", "village", v.code, "url", url, "secret", secret,
                                      "valid_from", (json_int_t)from, "valid_until", (json_int_t)(from + 2 * DUTY_QR_WEEK),

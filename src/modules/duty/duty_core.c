@@ -73,20 +73,6 @@ int duty_current_secret(req *r, const org *v, char secret[DUTY_SECRET_LEN + 1], 
   return ZD_OK;
 }
 
-void duty_base_url(req *r, char *out, size_t n) {
-  if (r->app->cfg->public_url && *r->app->cfg->public_url) { /* --public-url, as the appeal poster */
-    snprintf(out, n, "%s", r->app->cfg->public_url);
-    size_t l = strlen(out);
-    if (l && out[l - 1] == '/') out[l - 1] = 0;
-    return;
-  }
-  const char *host = req_header(r, "Host"), *proto = req_header(r, "X-Forwarded-Proto");
-  int ok = host && *host && strlen(host) < 100;
-  for (const char *p = host; ok && *p; p++)
-    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr(".:-[]", *p))) ok = 0;
-  snprintf(out, n, "%s://%s", proto && strcmp(proto, "https") == 0 ? "https" : "http", ok ? host : r->app->cfg->listen);
-}
-
 duty_day_kind duty_kind_of_day(req *r, long long org_id, long long day) {
   duty_holiday *h = NULL;
   size_t nh = 0;

@@ -20,7 +20,6 @@ int duty_server_key(req *r, unsigned char key[32]);
 /* The current QR secret of a village's center; its week's first instant in *from. */
 int duty_current_secret(req *r, const org *v, char secret[DUTY_SECRET_LEN + 1], long long *from);
 /* "http://host" for links printed on paper. */
-void duty_base_url(req *r, char *out, size_t n);
 
 /* Opening spans of one day of a village (weekly hours, holiday calendar). */
 size_t duty_open_spans(req *r, long long org_id, long long day, duty_day_kind kind, duty_span *out, size_t max);

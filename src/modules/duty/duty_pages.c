@@ -504,7 +504,7 @@ int duty_pdf_checkin_poster(req *r) {
   char secret[DUTY_SECRET_LEN + 1], base[160], url[300], line[400];
   long long from = 0;
   if ((rc = duty_current_secret(r, &v, secret, &from))) return rc;
-  duty_base_url(r, base, sizeof base);
+  req_base_url(r, base, sizeof base);
   snprintf(url, sizeof url, "%s/v/%s/checkin?s=%s", base, v.code, secret);
   center ce;
   zd_error e;
@@ -666,7 +666,7 @@ int duty_page_feed_create(req *r) {
   if (!rc) rc = duty_feed_create(w, actor, r->user_id, token, sizeof token, &r->err);
   if ((rc = duty_tx_end(r, w, rc))) return rc;
   char base[160], url[300];
-  duty_base_url(r, base, sizeof base);
+  req_base_url(r, base, sizeof base);
   snprintf(url, sizeof url, "%s/duty/feed/%s.ics", base, token);
   return mine_page(r, T(r, "A new calendar link was made; the old one no longer works."), url);
 }
