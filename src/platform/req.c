@@ -98,3 +98,11 @@ void req_base_url(req *r, char *out, size_t n) {
     if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr(".:-[]", *p))) ok = 0;
   snprintf(out, n, "%s://%s", proto && strcmp(proto, "https") == 0 ? "https" : "http", ok ? host : r->app->cfg->listen);
 }
+
+long long req_param_id(req *r, const char *name) {
+  const char *s = req_param(r, name);
+  char *end = NULL;
+  long long v = s ? strtoll(s, &end, 10) : 0;
+  if (!s || !*s || *end || v <= 0) return 0;
+  return v;
+}

@@ -52,6 +52,8 @@ const char *req_header(req *r, const char *name);
 const char *req_cookie(req *r, const char *name);
 const char *req_query(req *r, const char *name);
 const char *req_param(req *r, const char *name);
+/* A route capture that must be a positive integer id; 0 when absent or not one. */
+long long req_param_id(req *r, const char *name);
 /* Form field of an application/x-www-form-urlencoded body; NULL if absent.
 ** A malformed body makes every lookup NULL and sets r->err (ZD_EINVAL). */
 const char *req_form(req *r, const char *name);

@@ -20,14 +20,6 @@ static json_t *date_json(long long day) {
   return json_string(d);
 }
 
-static long long id_param(req *r, const char *name) {
-  const char *s = req_param(r, name);
-  char *end = NULL;
-  long long v = s ? strtoll(s, &end, 10) : 0;
-  if (!s || !*s || *end || v <= 0) return 0;
-  return v;
-}
-
 /* ------------------------------------------------------------------ roster */
 
 typedef struct roster_ctx {
@@ -154,7 +146,7 @@ int duty_api_swap_decide(req *r) {
   if (!j) return r->err.rc;
   const char *d = NULL;
   rc = req_unpack(r, j, "{s:s}", "decision", &d);
-  long long id = id_param(r, "id");
+  long long id = req_param_id(r, "id");
   if (!rc && !id) rc = zd_fail(&r->err, ZD_ENOTFOUND, "No such swap request in this village.");
   if (!rc) rc = duty_do_decide(r, &v, id, d);
   int approve = !rc && strcmp(d, "approve") == 0;
@@ -542,7 +534,7 @@ int duty_api_log_appeal(req *r) {
   const char *kind = NULL;
   rc = req_unpack(r, j, "{s:s}", "kind", &kind);
   char number[24], code[10];
-  long long id = id_param(r, "id");
+  long long id = req_param_id(r, "id");
   if (!rc && !id) rc = zd_fail(&r->err, ZD_ENOTFOUND, "No such duty-log entry in this village.");
   if (!rc) rc = duty_do_log_appeal(r, &v, id, kind, number, code);
   json_decref(j);
@@ -721,7 +713,7 @@ int duty_api_post_update(req *r) {
     if (!json_is_boolean(act)) rc = zd_fail(&r->err, ZD_EINVAL, "active is true or false.");
     else active = json_is_true(act);
   }
-  long long id = id_param(r, "id");
+  long long id = req_param_id(r, "id");
   if (!rc && !id) rc = zd_fail(&r->err, ZD_ENOTFOUND, "No such post in this village.");
   duty_post p;
   if (!rc) rc = duty_do_post(r, &v, id, kind, title, holder, hours, active, &p);
@@ -768,7 +760,7 @@ int duty_api_deed_update(req *r) {
   rc = req_unpack(r, j, "{s?:s, s?:s, s?:s, s?:s, s?:o}", "title", &title, "owner", &owner, "promised", &promised, "done",
                   &done, "public", &pub);
   if (!rc && pub && !json_is_boolean(pub)) rc = zd_fail(&r->err, ZD_EINVAL, "public is true or false.");
-  long long id = id_param(r, "id");
+  long long id = req_param_id(r, "id");
   if (!rc && !id) rc = zd_fail(&r->err, ZD_ENOTFOUND, "No such deed in this village.");
   duty_deed d;
   if (!rc) rc = duty_do_deed(r, &v, id, title, owner, promised, done, pub ? json_is_true(pub) : -1, &d);

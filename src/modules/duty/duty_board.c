@@ -268,10 +268,8 @@ int duty_page_log_appeal(req *r) {
   int rc = duty_village(r, PERM_DUTY_SELF, &v);
   if (rc) return rc;
   if (!req_form_ok(r)) return r->err.rc;
-  const char *ids = req_param(r, "id");
-  char *end = NULL;
-  long long id = ids ? strtoll(ids, &end, 10) : 0;
-  if (!ids || *end || id <= 0) return zd_fail(&r->err, ZD_ENOTFOUND, "No such duty-log entry in this village.");
+  long long id = req_param_id(r, "id");
+  if (!id) return zd_fail(&r->err, ZD_ENOTFOUND, "No such duty-log entry in this village.");
   char number[24], code[10];
   if ((rc = duty_do_log_appeal(r, &v, id, req_form(r, "kind"), number, code))) return rc;
   buf loc = BUF_INIT;
@@ -483,10 +481,8 @@ int duty_page_deed_done(req *r) {
   int rc = duty_village(r, PERM_DUTY_MANAGE, &v);
   if (rc) return rc;
   if (!req_form_ok(r)) return r->err.rc;
-  const char *ids = req_param(r, "id");
-  char *end = NULL;
-  long long id = ids ? strtoll(ids, &end, 10) : 0;
-  if (!ids || *end || id <= 0) return zd_fail(&r->err, ZD_ENOTFOUND, "No such deed in this village.");
+  long long id = req_param_id(r, "id");
+  if (!id) return zd_fail(&r->err, ZD_ENOTFOUND, "No such deed in this village.");
   const char *date = req_form(r, "date");
   if (!date || !*date) rc = zd_fail(&r->err, ZD_EINVAL, "Give the day it was done.");
   else rc = duty_do_deed(r, &v, id, NULL, NULL, NULL, date, -1, NULL);

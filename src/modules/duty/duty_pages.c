@@ -357,10 +357,8 @@ int duty_page_swap_decide(req *r) {
   int rc = duty_village(r, PERM_DUTY_MANAGE, &v);
   if (rc) return rc;
   if (!req_form_ok(r)) return r->err.rc;
-  const char *ids = req_param(r, "id");
-  char *end = NULL;
-  long long id = ids ? strtoll(ids, &end, 10) : 0;
-  if (!ids || *end || id <= 0) return zd_fail(&r->err, ZD_ENOTFOUND, "No such swap request in this village.");
+  long long id = req_param_id(r, "id");
+  if (!id) return zd_fail(&r->err, ZD_ENOTFOUND, "No such swap request in this village.");
   int y, m;
   duty_month_param(r, NULL, &y, &m);
   zd_error e;
