@@ -59,8 +59,12 @@ int appeal_page_list(req *r) {
   if (rc) return rc;
   buf b = BUF_INIT;
   page_begin(r, &b, T(r, "Villagers' matters"));
-  buf_printf(&b, "<h1>%s</h1><p><a class=\"button\" href=\"/appeals/new\">%s</a> <a href=\"/appeals?overdue=1\">%s</a></p>",
-             T(r, "Villagers' matters"), T(r, "Enter a matter raised in person"), T(r, "Overdue (督办)"));
+  int handles = 0; /* area leaders and supervisors read; only handlers enter matters */
+  for (int i = 0; i < r->nroles; i++)
+    if (role_grants((role)r->roles[i].role, PERM_APPEAL_HANDLE)) handles = 1;
+  buf_printf(&b, "<h1>%s</h1><p>", T(r, "Villagers' matters"));
+  if (handles) buf_printf(&b, "<a class=\"button\" href=\"/appeals/new\">%s</a> ", T(r, "Enter a matter raised in person"));
+  buf_printf(&b, "<a href=\"/appeals?overdue=1\">%s</a></p>", T(r, "Overdue (督办)"));
   buf_printf(&b, "<form class=\"form filters\" method=\"get\" action=\"/appeals\"><label>%s<input name=\"q\" value=\"%s\" maxlength=\"100\"></label>",
              T(r, "Search"), f.q ? f.q : "");
   buf_printf(&b, "<label>%s<input name=\"village\" value=\"%s\" maxlength=\"32\" placeholder=\"renhe\"></label>", T(r, "Village code"),
