@@ -185,8 +185,11 @@ static int cmd_serve(int argc, char **argv) {
   sem_init(&hash_slots, 0, 2); /* at most two Argon2id hashes at once (19 MiB each) */
   ratelimit *limits = rl_new(4096);
   if (!limits) { fprintf(stderr, "zhendi: out of memory at startup\n"); return 1; }
-  app a = {&cfg, d, cat, m, zd_routes, zd_nroutes, names, limits, &hash_slots};
+  group *g = group_start(d); /* group commit of short writes (public intake) */
+  if (!g) { fprintf(stderr, "zhendi: cannot start the group-commit thread\n"); return 1; }
+  app a = {&cfg, d, cat, m, zd_routes, zd_nroutes, names, limits, &hash_slots, g};
   rc = http_serve(&a);
+  group_free(g);
   pdf_shutdown();
   rl_free(limits);
   sem_destroy(&hash_slots);

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include "config.h"
 #include "db.h"
+#include "group.h"
 #include "i18n.h"
 #include "metrics.h"
 #include "ratelimit.h"
@@ -23,6 +24,7 @@ typedef struct app {
   const char **route_names;  /* metrics labels, one per route */
   ratelimit *limits;         /* failed logins, public submissions */
   void *hash_slots;          /* sem_t: caps concurrent password hashes */
+  group *group;              /* group commit of short writes (NULL: every write on its own) */
 } app;
 
 #endif

@@ -16,6 +16,15 @@ int core_healthz(req *r) {
 int core_metrics(req *r) {
   buf b = BUF_INIT;
   metrics_render(r->app->metrics, r->app->route_names, &b);
+  group_stats g = group_get_stats(r->app->group);
+  buf_printf(&b,
+             "# HELP zhendi_group_commit_jobs_total Writes done through the group commit.\n"
+             "# TYPE zhendi_group_commit_jobs_total counter\nzhendi_group_commit_jobs_total %lld\n"
+             "# HELP zhendi_group_commit_batches_total Transactions (COMMITs) those writes took.\n"
+             "# TYPE zhendi_group_commit_batches_total counter\nzhendi_group_commit_batches_total %lld\n"
+             "# HELP zhendi_group_commit_largest The most writes one COMMIT has carried.\n"
+             "# TYPE zhendi_group_commit_largest gauge\nzhendi_group_commit_largest %lld\n",
+             (long long)g.jobs, (long long)g.batches, (long long)g.largest);
   resp_text(r, 200, "text/plain; version=0.0.4; charset=utf-8", &b);
   return ZD_OK;
 }

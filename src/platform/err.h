@@ -11,6 +11,7 @@
 
 enum {
   ZD_OK = 0,
+  ZD_DEFERRED = 1,      /* not an error: the handler queued its write (req_defer); the reply follows */
   ZD_EINVAL = -1,       /* 400 bad input */
   ZD_EUNAUTH = -2,      /* 401 not logged in */
   ZD_EFORBIDDEN = -3,   /* 403 */

@@ -8,6 +8,12 @@
 **   last call  parse the query, match the route, check its permission, run
 **              the handler, render errors through resp_error, queue
 **   completed  metrics, release the read connection, free
+**
+** A handler that hands its write to the group commit (req_defer) returns
+** ZD_DEFERRED: the connection is suspended and the job queued; when the batch
+** has committed, the group thread marks the job done and resumes the
+** connection; MHD calls on_request again, which runs the handler's
+** continuation (req->then) and queues its reply like any other.
 */
 #include "http.h"
 #include <arpa/inet.h>
@@ -20,6 +26,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +49,7 @@ typedef struct reqctx {
   size_t max_body;
   int route;
   int queued;
+  atomic_int deferred;  /* 1: the job is queued, 2: it is done (set by the group thread) */
 } reqctx;
 
 static double since(const struct timespec *t0) {
@@ -115,6 +123,8 @@ static void pick_lang(req *r) {
   if (l >= 0) r->lang = l;
 }
 
+static void finish(reqctx *c, int rc);
+
 static void dispatch(reqctx *c) {
   req *r = &c->r;
   const app *a = r->app;
@@ -156,6 +166,17 @@ static void dispatch(reqctx *c) {
     r->status = 200;
     rc = rt->fn(r);
   }
+  if (rc == ZD_DEFERRED) {
+    atomic_store(&c->deferred, 1);
+    return;
+  }
+  finish(c, rc);
+}
+
+/* Map a handler's error to its reply (the one place, see err.c). */
+static void finish(reqctx *c, int rc) {
+  req *r = &c->r;
+  const app *a = r->app;
   if (rc != ZD_OK) {
     if (rc == ZD_EDB || rc == ZD_EUNAVAIL || rc == ZD_EINTERNAL) {
       /* details go to the log, not to the client */
@@ -166,6 +187,28 @@ static void dispatch(reqctx *c) {
     }
     resp_error(r, rc);
   }
+}
+
+/* On the group thread, after the job's COMMIT (or rollback). The connection may
+** be freed as soon as it is resumed, so that is the last thing done here. */
+static void job_done(group_job *j) {
+  reqctx *c = (reqctx *)((char *)j - offsetof(reqctx, r) - offsetof(req, job));
+  struct MHD_Connection *conn = c->r.conn;
+  atomic_store(&c->deferred, 2);
+  MHD_resume_connection(conn);
+}
+
+static enum MHD_Result defer(reqctx *c, struct MHD_Connection *conn) {
+  req *r = &c->r;
+  /* the read connection goes back to the pool while the request waits */
+  if (r->rd) { db_release(r->rd); r->rd = NULL; }
+  r->job.done = job_done;
+  MHD_suspend_connection(conn);
+  if (group_submit(r->app->group, &r->job)) {
+    /* shutting down: run it here, in a transaction of its own */
+    group_run_now(r->app->db, &r->job); /* job_done marks it done and resumes */
+  }
+  return MHD_YES;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
@@ -209,7 +252,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     *upload_data_size = 0;
     return MHD_YES;
   }
+  int d = atomic_load(&c->deferred);
+  if (d == 2) {
+    /* the group commit is done: the handler's continuation writes the reply */
+    req *r = &c->r;
+    atomic_store(&c->deferred, 0);
+    if (r->job.rc) r->err = r->job.err;
+    finish(c, r->then(r, r->job.rc, r->job.arg));
+    return queue(c, conn);
+  }
+  if (d == 1) return MHD_YES; /* not expected: called while the job runs */
   dispatch(c);
+  if (atomic_load(&c->deferred) == 1) return defer(c, conn);
   return queue(c, conn);
 }
 
@@ -285,7 +339,7 @@ int http_serve(const app *a) {
   mallopt(M_MMAP_THRESHOLD, 4 * 1024 * 1024);
 #endif
   server s = {a, 0};
-  unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+  unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
   if (ss.ss_family == AF_INET6) flags |= MHD_USE_IPv6;
   struct MHD_Daemon *d = MHD_start_daemon(
       flags, 0, NULL, NULL, on_request, &s,
@@ -311,6 +365,7 @@ int http_serve(const app *a) {
   log_msg(LOG_INFO, "signal %d: no new connections; finishing %d in-flight request(s)", sig,
           atomic_load(&s.inflight));
   MHD_quiesce_daemon(d);
+  group_close(a->group); /* queued writes are committed and answered; later ones run at once */
   for (int i = 0; i < 100 && atomic_load(&s.inflight) > 0; i++) usleep(100 * 1000);
   MHD_stop_daemon(d);
   log_msg(LOG_INFO, "stopped cleanly");

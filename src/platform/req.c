@@ -106,3 +106,19 @@ long long req_param_id(req *r, const char *name) {
   if (!s || !*s || *end || v <= 0) return 0;
   return v;
 }
+
+static void job_done_inline(group_job *j) { (void)j; }
+
+int req_defer(req *r, int (*run)(db_conn *w, void *arg, zd_error *e), int (*then)(req *r, int rc, void *arg),
+              void *arg) {
+  memset(&r->job, 0, sizeof r->job);
+  r->job.run = run;
+  r->job.arg = arg;
+  r->then = then;
+  if (r->app->group && r->conn) return ZD_DEFERRED; /* http.c suspends the connection and queues the job */
+  /* no group thread (command line, tests): one transaction of its own, now */
+  r->job.done = job_done_inline;
+  group_run_now(r->app->db, &r->job);
+  if (r->job.rc) r->err = r->job.err;
+  return then(r, r->job.rc, arg);
+}

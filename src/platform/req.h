@@ -11,6 +11,7 @@
 #include "app.h"
 #include "buf.h"
 #include "err.h"
+#include "group.h"
 #include "multipart.h"
 #include "text.h"
 
@@ -46,6 +47,10 @@ typedef struct req {
   const char *ctype;
   const char *static_data; size_t static_len; /* persistent body (embedded assets) */
   kvlist headers;        /* extra response headers */
+
+  /* a write handed to the group commit (req_defer) and what follows it */
+  group_job job;
+  int (*then)(struct req *r, int rc, void *arg);
 } req;
 
 const char *req_header(req *r, const char *name);
@@ -67,5 +72,14 @@ db_conn *req_db(req *r);
 void req_base_url(req *r, char *out, size_t n);
 /* Translate a UI string into the request's language. */
 const char *T(req *r, const char *msgid);
+
+/* Hand a short write to the group commit (group.h) and return what the handler
+** returns: `return req_defer(r, run, then, arg);`. run(w, arg, e) executes on the
+** writer inside a shared transaction under its own savepoint; after the COMMIT
+** (or the job's rollback) then(r, rc, arg) runs on the request's thread with
+** rc = run's result (r->err holds its message) and writes the reply; it returns
+** ZD_OK or the error to answer with, and frees arg. */
+int req_defer(req *r, int (*run)(db_conn *w, void *arg, zd_error *e), int (*then)(req *r, int rc, void *arg),
+              void *arg);
 
 #endif

@@ -80,6 +80,14 @@ static json_t *internal_json(req *r, const appeal *a, int with_events) {
   return j;
 }
 
+/* The 201 of a public intake, once its COMMIT is done. */
+static int public_created(req *r, const char *number, const char *code) {
+  char loc[64];
+  snprintf(loc, sizeof loc, "/api/v1/public/appeals/%s", number);
+  resp_header(r, "Location", loc);
+  return resp_json(r, 201, json_pack("{s:s, s:s}", "number", number, "tracking_code", code));
+}
+
 /* POST /api/v1/public/appeals */
 int appeal_api_public_create(req *r) {
   json_t *j = req_json(r);
@@ -87,14 +95,12 @@ int appeal_api_public_create(req *r) {
   appeal_new in = {0};
   int rc = req_unpack(r, j, "{s:s, s:s, s:s, s?:s, s?:s, s?:s}", "village", &in.village, "kind", &in.kind, "content",
                       &in.content, "place", &in.place, "name", &in.name, "phone", &in.phone);
-  char number[24], code[10];
-  if (!rc) rc = appeal_submit(r, &in, 0, number, code);
-  json_decref(j);
-  if (rc) return rc;
-  char loc[64];
-  snprintf(loc, sizeof loc, "/api/v1/public/appeals/%s", number);
-  resp_header(r, "Location", loc);
-  return resp_json(r, 201, json_pack("{s:s, s:s}", "number", number, "tracking_code", code));
+  if (rc) {
+    json_decref(j);
+    return rc;
+  }
+  /* many people at once (a QR poster on a market day): their cases share one COMMIT */
+  return appeal_submit_grouped(r, j, &in, 0, public_created);
 }
 
 /* GET /api/v1/public/appeals/{number}?code= */

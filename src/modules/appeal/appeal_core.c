@@ -1,6 +1,7 @@
 /* appeal_core.c — what the API, the pages and Open311 share: submit, scoped
 ** lookup, transitions in a write transaction, the public lookup by code. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "appeal.h"
@@ -15,10 +16,10 @@ void appeal_actor(req *r, char *out, size_t n) {
   else snprintf(out, n, "public:%s", r->client[0] ? r->client : "?");
 }
 
-int appeal_submit(req *r, const appeal_new *in, int offline, char *number, char *code) {
-  long long now = (long long)time(NULL);
-  char key[96];
-  snprintf(key, sizeof key, "appeal:%s", r->client);
+/* Before the write: the public rate limit per address (online) or the cadre's
+** scope over the village (offline). Fills the rate-limit key and the actor. */
+static int submit_check(req *r, const appeal_new *in, int offline, long long now, char *key, char *actor) {
+  snprintf(key, 96, "appeal:%s", r->client);
   if (!offline) {
     if (!rl_take(r->app->limits, key, now, 3600, r->app->cfg->public_rate)) {
       resp_header(r, "Retry-After", "3600");
@@ -31,16 +32,69 @@ int appeal_submit(req *r, const appeal_new *in, int offline, char *number, char 
     if (rc == ZD_ENOTFOUND) return zd_fail(&r->err, ZD_ENOTFOUND, "No village with this code in your scope.");
     if (rc) return rc;
   }
-  char actor[96];
-  appeal_actor(r, actor, sizeof actor);
+  appeal_actor(r, actor, 96);
+  return ZD_OK;
+}
+
+int appeal_submit(req *r, const appeal_new *in, int offline, char *number, char *code) {
+  long long now = (long long)time(NULL);
+  char key[96], actor[96];
+  int rc = submit_check(r, in, offline, now, key, actor);
+  if (rc) return rc;
   db_conn *w = db_writer(r->app->db);
-  int rc = db_begin(w, &r->err);
+  rc = db_begin(w, &r->err);
   if (!rc) rc = appeal_create(w, actor, offline ? r->user_id : 0, in, number, code, &r->err);
   if (!rc) rc = db_commit(w, &r->err);
   else db_rollback(w);
   db_release(w);
   if (rc && !offline) rl_give_back(r->app->limits, key, now, 3600); /* refused input does not count */
   return rc;
+}
+
+/* A submission waiting for the group commit (appeal_submit_grouped). */
+typedef struct submission {
+  appeal_new in;
+  json_t *j; /* holds in's strings */
+  int offline;
+  long long user_id, now;
+  char key[96], actor[96], number[24], code[10];
+  int (*reply)(req *r, const char *number, const char *code);
+} submission;
+
+static int submission_run(db_conn *w, void *arg, zd_error *e) {
+  submission *s = arg;
+  return appeal_create(w, s->actor, s->offline ? s->user_id : 0, &s->in, s->number, s->code, e);
+}
+
+static int submission_then(req *r, int rc, void *arg) {
+  submission *s = arg;
+  if (rc && !s->offline) rl_give_back(r->app->limits, s->key, s->now, 3600); /* refused input does not count */
+  if (!rc) rc = s->reply(r, s->number, s->code);
+  json_decref(s->j);
+  free(s);
+  return rc;
+}
+
+int appeal_submit_grouped(req *r, json_t *j, const appeal_new *in, int offline,
+                          int (*reply)(req *r, const char *number, const char *code)) {
+  submission *s = calloc(1, sizeof *s);
+  if (!s) {
+    json_decref(j);
+    return zd_fail(&r->err, ZD_EINTERNAL, "out of memory");
+  }
+  s->in = *in;
+  s->j = j;
+  s->offline = offline;
+  s->user_id = r->user_id;
+  s->now = (long long)time(NULL);
+  s->reply = reply;
+  int rc = submit_check(r, in, offline, s->now, s->key, s->actor);
+  if (rc) {
+    json_decref(j);
+    free(s);
+    return rc;
+  }
+  return req_defer(r, submission_run, submission_then, s);
 }
 
 int appeal_scoped(req *r, const char *number, perm p, appeal *a) {

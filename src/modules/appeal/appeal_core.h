@@ -11,6 +11,11 @@
 void appeal_actor(req *r, char *out, size_t n);
 /* Create a case: public (rate-limited per address) or offline by a cadre in scope. */
 int appeal_submit(req *r, const appeal_new *in, int offline, char *number, char *code);
+/* The same, through the group commit (platform/group.h): the handler returns
+** what this returns. It takes j (which holds in's strings) and frees it; after
+** the COMMIT, reply(r, number, code) writes the answer. */
+int appeal_submit_grouped(req *r, json_t *j, const appeal_new *in, int offline,
+                          int (*reply)(req *r, const char *number, const char *code));
 /* The case if the caller's scope for p covers its village; else 404. */
 int appeal_scoped(req *r, const char *number, perm p, appeal *a);
 /* One transition in its own write transaction. */
