@@ -1,7 +1,8 @@
 // upgrade.test.mjs — 改 in a real browser (Debian's Chromium through playwright-core) on a
 // 360×740 phone with JavaScript off: a villager reads the center's page; the area leader
 // records a visit with a finding and later closes it on re-inspection; a center admin decides
-// what happens to a plaque; the township reads a project page. No page scrolls sideways.
+// what happens to a plaque and edits the center; the township reads a project page. No page
+// scrolls sideways.
 // Screenshots go to test-results/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -114,6 +115,31 @@ describe('phone, 360×740, JavaScript disabled', () => {
       assert.equal(await sqlScalar(srv.db, `SELECT decision FROM plaque WHERE id = ${id}`), 'remove');
       assert.ok((await page.locator(`#plaque-${id}`).textContent()).includes(zh('Waiting for the photo proof.')));
       await page.screenshot({ path: path.join(SHOTS, 'upgrade-plaques-phone.png'), fullPage: true });
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  test('a center admin edits the center on a phone: 编辑, the address, a room serving two functions', async () => {
+    const { ctx, page } = await phone('renhe-admin');
+    try {
+      await page.goto(`${srv.base}/v/renhe/center`);
+      await Promise.all([page.waitForNavigation(), page.click('a[href="/v/renhe/center/edit"]')]);
+      assert.equal(new URL(page.url()).pathname, '/v/renhe/center/edit');
+      await assertNoHorizontalScroll(page, '/v/renhe/center/edit');
+      await page.screenshot({ path: path.join(SHOTS, 'upgrade-center-edit-phone.png'), fullPage: true });
+      const data = page.locator('form#data');
+      await data.locator('input[name="address"]').fill('任河村一组18号（浏览器测试）');
+      await Promise.all([page.waitForNavigation(), data.locator('button[type="submit"]').click()]);
+      assert.ok((await page.locator('p.notice').textContent()).includes(zh('Saved.')));
+      const room = page.locator('form#room-new');
+      await room.locator('input[name="name"]').fill('老年活动室');
+      await room.locator('input[name="fn_talk"]').check();
+      await room.locator('input[name="fn_other"]').check();
+      await Promise.all([page.waitForNavigation(), room.locator('button[type="submit"]').click()]);
+      await page.goto(`${srv.base}/v/renhe/center`);
+      const text = await page.locator('main').textContent();
+      for (const t of ['任河村一组18号（浏览器测试）', '老年活动室', zh('Other use')]) assert.ok(text.includes(t), `no ${t}`);
     } finally {
       await ctx.close();
     }

@@ -362,6 +362,54 @@ const MATRIX = {
       { path: '/api/v1/villages/yinxing/center', req: () => j({ phone: '0939-7260102' }), expect: G('PERM_UPGRADE_EDIT', 200, { 'renhe-admin': 404 }) },
     ],
   },
+  // the center's page forms (upgrade_center_pages.c)
+  'GET /v/{code}/center/edit': {
+    perm: 'PERM_UPGRADE_EDIT',
+    cases: [
+      { path: '/v/renhe/center/edit', expect: G('PERM_UPGRADE_EDIT', 200, { 'yinxing-admin': 404 }) },
+      { path: '/v/yinxing/center/edit', expect: G('PERM_UPGRADE_EDIT', 200, { 'renhe-admin': 404 }) },
+    ],
+  },
+  'POST /v/{code}/center/data': {
+    perm: 'PERM_UPGRADE_EDIT',
+    cases: [{ path: '/v/renhe/center/data', req: (c) => ({ form: { ...csrfField(c), phone: '0939-7260101' } }), expect: G('PERM_UPGRADE_EDIT', 303, { 'yinxing-admin': 404 }) }],
+  },
+  'POST /v/{code}/center/areas': {
+    perm: 'PERM_UPGRADE_EDIT',
+    cases: [{ path: '/v/renhe/center/areas', req: (c) => ({ form: { ...csrfField(c), name: `矩阵室 ${c.uniq}`, fn_other: '1' } }), expect: G('PERM_UPGRADE_EDIT', 303, { 'yinxing-admin': 404 }) }],
+  },
+  'POST /v/{code}/center/areas/{n}': {
+    perm: 'PERM_UPGRADE_EDIT',
+    // a stale form (the room has another name now): 409 past the gate, nothing changes
+    cases: [{ label: 'renhe room 1, stale', path: '/v/renhe/center/areas/1', req: (c) => ({ form: { ...csrfField(c), was: 'matrix-stale', name: 'x', fn_talk: '1' } }), expect: G('PERM_UPGRADE_EDIT', 409, { 'yinxing-admin': 404 }) }],
+  },
+  'POST /v/{code}/center/checklist': {
+    perm: 'PERM_UPGRADE_EDIT',
+    cases: [{ path: '/v/renhe/center/checklist', req: (c) => ({ form: { ...csrfField(c), state_hygiene: 'ok' } }), expect: G('PERM_UPGRADE_EDIT', 303, { 'yinxing-admin': 404 }) }],
+  },
+  'POST /v/{code}/center/photos': {
+    perm: 'PERM_UPGRADE_EDIT',
+    cases: [{ label: 'no photo (400 past the gate)', path: '/v/renhe/center/photos', req: (c) => ({ form: { ...csrfField(c), caption: 'x' } }), expect: G('PERM_UPGRADE_EDIT', 400, { 'yinxing-admin': 404 }) }],
+  },
+  'POST /v/{code}/center/photos/{sha}/remove': {
+    perm: 'PERM_UPGRADE_EDIT',
+    cases: [{ label: 'a photo not on the center (409)', path: `/v/renhe/center/photos/${'0'.repeat(64)}/remove`, req: (c) => ({ form: { ...csrfField(c) } }), expect: G('PERM_UPGRADE_EDIT', 409, { 'yinxing-admin': 404 }) }],
+  },
+  'POST /v/{code}/plaques': {
+    perm: 'PERM_UPGRADE_EDIT',
+    cases: [{ path: '/v/renhe/plaques', req: (c) => ({ form: { ...csrfField(c), location: 'room_sign', name: `矩阵门牌 ${c.uniq}` } }), expect: G('PERM_UPGRADE_EDIT', 303, { 'yinxing-admin': 404 }) }],
+  },
+  'POST /t/{code}/plaque-whitelist': {
+    perm: 'PERM_UPGRADE_MANAGE',
+    cases: [
+      { path: '/t/xinan/plaque-whitelist', req: (c) => ({ form: { ...csrfField(c), exterior: '村民委员会', interior: '', max_exterior: '4', max_interior: '4' } }), expect: G('PERM_UPGRADE_MANAGE', 303, { township: 404 }) },
+      {
+        path: '/t/zhanerxiang/plaque-whitelist',
+        req: (c) => ({ form: { ...csrfField(c), exterior: '支部委员会\n党支部\n党总支\n党委\n村民委员会\n居民委员会\n村务监督委员会\n经济合作社\n股份经济合作社\n党群服务中心', interior: '新时代文明实践站\n农家书屋\n综治中心\n矛盾调解\n调解委员会\n退役军人服务站', max_exterior: '4', max_interior: '4' } }),
+        expect: G('PERM_UPGRADE_MANAGE', 303),
+      },
+    ],
+  },
   'POST /api/v1/uploads': {
     perm: 'PERM_UPLOAD',
     cases: [{
@@ -370,11 +418,22 @@ const MATRIX = {
       expect: G('PERM_UPLOAD', 201, { 'yinxing-admin': 404 }),
     }],
   },
+  // a center photo is public; a photo not attached to a public record is for staff in its village's scope (404 otherwise)
   'GET /uploads/{sha}': {
     perm: 'PERM_PUBLIC',
-    cases: [{ label: 'the public copy', req: (c) => ({ path: `/uploads/${c.prep.upgrade.sha}` }), expect: E(200) }, { path: `/uploads/${'0'.repeat(64)}`, expect: E(404) }],
+    cases: [
+      { label: 'a center photo', req: (c) => ({ path: `/uploads/${c.prep.upgrade.centerPhoto}` }), expect: E(200) },
+      { label: 'a renhe upload not attached', req: (c) => ({ path: `/uploads/${c.prep.upgrade.sha}` }), expect: E(404, { county: 200, township: 200, leader: 200, 'renhe-admin': 200, 'renhe-cadre': 200, 'renhe-supervisor': 200 }) },
+      { path: `/uploads/${'0'.repeat(64)}`, expect: E(404) },
+    ],
   },
-  'GET /uploads/{sha}/thumb': { perm: 'PERM_PUBLIC', cases: [{ label: 'the thumbnail', req: (c) => ({ path: `/uploads/${c.prep.upgrade.sha}/thumb` }), expect: E(200) }] },
+  'GET /uploads/{sha}/thumb': {
+    perm: 'PERM_PUBLIC',
+    cases: [
+      { label: 'a center photo', req: (c) => ({ path: `/uploads/${c.prep.upgrade.centerPhoto}/thumb` }), expect: E(200) },
+      { label: 'a renhe upload not attached', req: (c) => ({ path: `/uploads/${c.prep.upgrade.sha}/thumb` }), expect: E(404, { county: 200, township: 200, leader: 200, 'renhe-admin': 200, 'renhe-cadre': 200, 'renhe-supervisor': 200 }) },
+    ],
+  },
   'GET /uploads/{sha}/original': {
     perm: 'PERM_ORG_VIEW',
     cases: [{ label: 'a renhe original (uploaded by county)', req: (c) => ({ path: `/uploads/${c.prep.upgrade.sha}/original` }), expect: G('PERM_ORG_VIEW', 200, { 'yinxing-admin': 404 }) }],
@@ -456,6 +515,50 @@ const MATRIX = {
   'POST /projects/{id}/spending': {
     perm: 'PERM_UPGRADE_RECORD',
     cases: [{ label: 'renhe project, ¥0.01', req: (c) => ({ path: `/projects/${c.prep.upgrade.renhe}/spending`, opts: { form: { ...csrfField(c), amount: '0.01', payee: c.uniq } } }), expect: G('PERM_UPGRADE_RECORD', 303, { 'yinxing-admin': 404 }) }],
+  },
+  // the project and fund page forms (upgrade_project_forms.c)
+  'POST /projects/{id}/items': {
+    perm: 'PERM_UPGRADE_EDIT',
+    cases: [{ label: 'renhe project', req: (c) => ({ path: `/projects/${c.prep.upgrade.renhe}/items`, opts: { form: { ...csrfField(c), title: `矩阵 ${c.uniq}`, decision: 'reuse', check_item: 'tables_chairs' } } }), expect: G('PERM_UPGRADE_EDIT', 303, { 'yinxing-admin': 404 }) }],
+  },
+  'POST /projects/{id}/approvals': {
+    perm: 'PERM_UPGRADE_MANAGE',
+    cases: [{ label: 'renhe project, ¥0.01', req: (c) => ({ path: `/projects/${c.prep.upgrade.renhe}/approvals`, opts: { form: { ...csrfField(c), amount: '0.01', reason: `矩阵 ${c.uniq}` } } }), expect: G('PERM_UPGRADE_MANAGE', 303) }],
+  },
+  'POST /projects/{id}/milestones': {
+    perm: 'PERM_UPGRADE_EDIT',
+    cases: [{ label: 'renhe project', req: (c) => ({ path: `/projects/${c.prep.upgrade.renhe}/milestones`, opts: { form: { ...csrfField(c), title: `矩阵 ${c.uniq}`, due_on: '2099-01-01' } } }), expect: G('PERM_UPGRADE_EDIT', 303, { 'yinxing-admin': 404 }) }],
+  },
+  'POST /projects/{id}/milestones/{mid}': {
+    perm: 'PERM_UPGRADE_EDIT',
+    cases: [{ label: 'renhe milestone done', req: (c) => ({ path: `/projects/${c.prep.upgrade.renhe}/milestones/${c.prep.upgrade.milestone}`, opts: { form: { ...csrfField(c), done: '1' } } }), expect: G('PERM_UPGRADE_EDIT', 303, { 'yinxing-admin': 404 }) }],
+  },
+  'POST /projects/{id}/status': {
+    perm: 'PERM_UPGRADE_EDIT',
+    // planned -> completed skips a step: 409 for everyone allowed, nothing changes
+    cases: [{ label: 'renhe project, a skipped step', req: (c) => ({ path: `/projects/${c.prep.upgrade.renhe}/status`, opts: { form: { ...csrfField(c), status: 'completed' } } }), expect: G('PERM_UPGRADE_EDIT', 409, { 'yinxing-admin': 404 }) }],
+  },
+  'POST /projects/{id}/photos': {
+    perm: 'PERM_UPGRADE_RECORD',
+    cases: [{ label: 'renhe project, no photo (400 past the gate)', req: (c) => ({ path: `/projects/${c.prep.upgrade.renhe}/photos`, opts: { form: { ...csrfField(c), phase: 'after', spot: '大门' } } }), expect: G('PERM_UPGRADE_RECORD', 400, { 'yinxing-admin': 404 }) }],
+  },
+  'POST /funds/{id}/allocations': {
+    perm: 'PERM_UPGRADE_MANAGE',
+    cases: [
+      { label: 'baiyang in the matrix fund', req: (c) => ({ path: `/funds/${c.prep.upgrade.fund}/allocations`, opts: { form: { ...csrfField(c), village: 'baiyang', amount: '1' } } }), expect: G('PERM_UPGRADE_MANAGE', 303) },
+      { label: 'beyond the xinan fund', req: (c) => ({ path: `/funds/${c.prep.upgrade.xinanFund}/allocations`, opts: { form: { ...csrfField(c), village: 'xinancun', amount: '10.01' } } }), expect: G('PERM_UPGRADE_MANAGE', 409, { township: 404 }) },
+    ],
+  },
+  'GET /t/{code}/funds': {
+    perm: 'PERM_ORG_VIEW',
+    cases: [{ path: '/t/zhanerxiang/funds', expect: G('PERM_ORG_VIEW', 200, { leader: 404, 'renhe-admin': 404, 'renhe-cadre': 404, 'renhe-supervisor': 404, 'yinxing-admin': 404 }) }],
+  },
+  'POST /t/{code}/funds': {
+    perm: 'PERM_UPGRADE_MANAGE',
+    cases: [
+      { path: '/t/zhanerxiang/funds', req: (c) => ({ form: { ...csrfField(c), source: '县委组织部', title: `矩阵 ${c.uniq}`, total: '1' } }), expect: G('PERM_UPGRADE_MANAGE', 303) },
+      { label: 'another township', path: '/t/xinan/funds', req: (c) => ({ form: { ...csrfField(c), source: '县委组织部', title: `矩阵 ${c.uniq}`, total: '1' } }), expect: G('PERM_UPGRADE_MANAGE', 303, { township: 404 }) },
+    ],
   },
   'POST /api/v1/villages/{code}/plaques': {
     perm: 'PERM_UPGRADE_EDIT',

@@ -7,7 +7,7 @@
 //   withExifGps()       a JPEG with an APP1 Exif segment (orientation + GPS) inserted after SOI
 //   pngBomb()           a PNG whose header claims 100000×100000 pixels
 //   projectOf()         the id of a village's project in a fund, read from the database
-//   upgradeMatrixPrep() what the authorization matrix needs: an upload, a fund with open projects,
+//   upgradeMatrixPrep() what the authorization matrix needs: an upload, a center photo, a fund with open projects,
 //                       a milestone, an open finding, the plaques of renhe
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -125,6 +125,12 @@ export async function upgradeMatrixPrep(srv, county) {
   const up = await upload(srv.base, county, varied(await sampleJpeg(srv.base), 'matrix'));
   assert.equal(up.status, 201, up.text);
   out.sha = up.json.sha256;
+  // a center photo of renhe: public (GET /uploads/{sha} without login)
+  const cp = await upload(srv.base, county, varied(await sampleJpeg(srv.base), 'matrix-center'));
+  assert.equal(cp.status, 201, cp.text);
+  out.centerPhoto = cp.json.sha256;
+  const pc = await api(srv.base, county, 'PATCH', '/api/v1/villages/renhe/center', { photos: [{ sha256: out.centerPhoto, caption: '矩阵' }] });
+  assert.equal(pc.status, 200, pc.text);
   out.demoFund = await demoFundId(srv.db);
   const f = await api(srv.base, county, 'POST', '/api/v1/funds', {
     township: 'zhanerxiang', source: '矩阵测试', title: '矩阵测试资金', total_fen: 100000000,

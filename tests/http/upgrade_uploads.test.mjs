@@ -3,7 +3,8 @@
 // header claiming 100000×100000 (decompression bomb), a 50 MB body (413 before it is read
 // into memory); the EXIF GPS block survives only in the private original, never in the
 // public copy or the thumbnail; content-addressed storage, types and cache headers; who
-// may see an original.
+// may see an original. (Who may see the copies: upgrade_center_forms.test.mjs; here the
+// copies of photos not attached to a center are fetched as their uploader.)
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rawConnect, startServer, stopServer } from './lib.mjs';
@@ -22,6 +23,8 @@ const as = (l) => tok[l];
 const count = async () => Number(await sqlScalar(srv.db, 'SELECT count(*) FROM upload'));
 const get = (p, headers = {}) => fetch(srv.base + p, { headers });
 const has = (buf, s) => buf.indexOf(Buffer.from(s, 'latin1')) >= 0;
+/** GET as the uploader of the photos below (renhe-cadre): copies of unattached photos are not public. */
+const staff = (p, headers = {}) => get(p, { Authorization: `Bearer ${as('renhe-cadre').token}`, ...headers });
 
 describe('what is accepted', () => {
   test('a JPEG → 201 {sha256, url}; the sha256 is of the bytes sent; the same bytes again give the same sha', async () => {
@@ -48,7 +51,7 @@ describe('what is accepted', () => {
     const r = await upload(srv.base, as('renhe-admin'), png, { filename: 'scan.jpg', type: 'image/jpeg' });
     assert.equal(r.status, 201, r.text);
     assert.equal(r.json.type, 'image/png');
-    const pub = await get(r.json.url);
+    const pub = await staff(r.json.url);
     assert.equal(pub.headers.get('content-type'), 'image/jpeg');
     const orig = await fetch(`${srv.base}${r.json.original_url}`, { headers: { Authorization: `Bearer ${as('renhe-admin').token}` } });
     assert.equal(orig.status, 200);
@@ -59,16 +62,25 @@ describe('what is accepted', () => {
     const r = await upload(srv.base, as('renhe-cadre'), varied(await sampleJpeg(srv.base), 'cache'), { filename: '../../etc/passwd.jpg' });
     assert.equal(r.status, 201);
     for (const p of [r.json.url, r.json.thumb_url]) {
-      const res = await get(p);
+      const res = await staff(p);
       assert.equal(res.status, 200);
       assert.equal(res.headers.get('content-type'), 'image/jpeg');
-      assert.equal(res.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+      assert.equal(res.headers.get('cache-control'), 'private, max-age=3600', 'not attached to a public record yet');
       assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
       assert.ok(!(res.headers.get('content-disposition') || '').includes('passwd'));
       const etag = res.headers.get('etag');
       assert.match(etag, /^"[0-9a-f]{64}"$/);
-      const again = await get(p, { 'If-None-Match': etag });
+      const again = await staff(p, { 'If-None-Match': etag });
       assert.equal(again.status, 304);
+    }
+    // once a center photo, the copies are anyone's and cached everywhere
+    const c = await call(srv.base, 'PATCH', '/api/v1/villages/renhe/center', { auth: as('renhe-admin'), json: { photos: [r.json.sha256] } });
+    assert.equal(c.status, 200, c.text);
+    for (const p of [r.json.url, r.json.thumb_url]) {
+      const res = await get(p);
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+      assert.equal((await get(p, { 'If-None-Match': res.headers.get('etag') })).status, 304);
     }
     const thumb = Buffer.from(await (await get(r.json.thumb_url)).arrayBuffer());
     const pub = Buffer.from(await (await get(r.json.url)).arrayBuffer());
@@ -167,7 +179,7 @@ describe('GPS stays private', () => {
 
   test('the public copy and the thumbnail carry no Exif segment and no GPS bytes', async () => {
     for (const p of [r.json.url, r.json.thumb_url]) {
-      const b = Buffer.from(await (await get(p)).arrayBuffer());
+      const b = Buffer.from(await (await staff(p)).arrayBuffer());
       assert.equal(b[0], 0xff);
       assert.equal(b[1], 0xd8);
       assert.ok(!has(b, 'Exif'), `${p} has an Exif segment`);

@@ -201,7 +201,7 @@ static void money_parse(void **state) {
 
 static void status_only_forward_one_step(void **state) {
   (void)state;
-  upg_project_facts none = {0};
+  upg_project_facts none = {.open_milestones = 0, .photos = {[UPH_AFTER] = 1}}; /* nothing holds a step back */
   for (int from = 0; from < UPS_COUNT; from++)
     for (int to = 0; to < UPS_COUNT; to++) {
       const char *why;
@@ -223,14 +223,48 @@ static void status_only_forward_one_step(void **state) {
 static void completed_needs_every_milestone(void **state) {
   (void)state;
   const char *why;
-  upg_project_facts open = {1};
+  upg_project_facts open = {.open_milestones = 1, .photos = {[UPH_AFTER] = 1}};
   assert_int_equal(upg_status_apply(UPS_IN_PROGRESS, UPS_COMPLETED, &open, &why), ZD_ECONFLICT);
   assert_string_equal(why, "Every milestone must be done before the project is completed.");
-  upg_project_facts done = {0};
+  upg_project_facts done = {.open_milestones = 0};
   assert_int_equal(upg_status_apply(UPS_IN_PROGRESS, UPS_COMPLETED, &done, &why), ZD_OK);
   /* open milestones do not hold back the other steps */
   assert_int_equal(upg_status_apply(UPS_PLANNED, UPS_IN_PROGRESS, &open, &why), ZD_OK);
   assert_int_equal(upg_status_apply(UPS_COMPLETED, UPS_IN_USE, &open, &why), ZD_OK);
+}
+
+static void in_use_needs_an_after_photo(void **state) {
+  (void)state;
+  const char *why = "";
+  const char *need = "A project goes into use only with at least one photo taken after the renovation.";
+  /* 0 "after" photos: refused, with the reason */
+  upg_project_facts none = {.open_milestones = 0};
+  assert_int_equal(upg_status_apply(UPS_COMPLETED, UPS_IN_USE, &none, &why), ZD_ECONFLICT);
+  assert_string_equal(why, need);
+  /* before and during photos do not count */
+  upg_project_facts others = {.photos = {[UPH_BEFORE] = 5, [UPH_DURING] = 3, [UPH_AFTER] = 0}};
+  why = "";
+  assert_int_equal(upg_status_apply(UPS_COMPLETED, UPS_IN_USE, &others, &why), ZD_ECONFLICT);
+  assert_string_equal(why, need);
+  /* nothing known is nothing shown */
+  why = "";
+  assert_int_equal(upg_status_apply(UPS_COMPLETED, UPS_IN_USE, NULL, &why), ZD_ECONFLICT);
+  assert_string_equal(why, need);
+  /* exactly one is enough, alone or among others */
+  upg_project_facts one = {.photos = {[UPH_AFTER] = 1}};
+  assert_int_equal(upg_status_apply(UPS_COMPLETED, UPS_IN_USE, &one, &why), ZD_OK);
+  assert_null(why);
+  upg_project_facts all = {.photos = {[UPH_BEFORE] = 2, [UPH_DURING] = 1, [UPH_AFTER] = 1}};
+  assert_int_equal(upg_status_apply(UPS_COMPLETED, UPS_IN_USE, &all, &why), ZD_OK);
+  /* a nonsense count is not a photo */
+  upg_project_facts negative = {.photos = {[UPH_AFTER] = -1}};
+  assert_int_equal(upg_status_apply(UPS_COMPLETED, UPS_IN_USE, &negative, &why), ZD_ECONFLICT);
+  /* the photo rule holds back only that step; a skipped step is still a skipped step */
+  assert_int_equal(upg_status_apply(UPS_PLANNED, UPS_IN_PROGRESS, &none, &why), ZD_OK);
+  assert_int_equal(upg_status_apply(UPS_IN_PROGRESS, UPS_COMPLETED, &none, &why), ZD_OK);
+  assert_int_equal(upg_status_apply(UPS_IN_PROGRESS, UPS_IN_USE, &one, &why), ZD_ECONFLICT);
+  assert_string_equal(why, "A project moves only forward, one step at a time: planned, under way, completed, in use.");
+  assert_int_equal(upg_status_apply(UPS_IN_USE, UPS_IN_USE, &one, &why), ZD_ECONFLICT);
 }
 
 static void spending_by_status(void **state) {
@@ -323,6 +357,89 @@ static void plaque_clean_up_left(void **state) {
   assert_int_equal(upg_plaque_pending(0, PD_REMOVE, 0), UPL_CARRY_OUT);
   assert_int_equal(upg_plaque_pending(1, PD_REMOVE, 0), UPL_CARRY_OUT);
   assert_int_equal(upg_plaque_pending(0, PD_REMOVE, 1), UPL_NONE);
+}
+
+/* Per-location limits (§7): at most 4 outside, 4 inside, room signs unlimited;
+** only plaques that stay (kept or undecided) count, rules posters never. */
+static int excess_of(const upg_plaque_limits *l, upg_location loc, const upg_plaque_decision *d, int n) {
+  int count = 0;
+  for (int i = 0; i < n; i++) count += upg_plaque_counts(loc, d[i], 0);
+  return upg_plaque_excess(l, loc, count);
+}
+
+static void plaque_count_limits(void **state) {
+  (void)state;
+  const upg_plaque_limits def = {UPG_LIMIT_DEFAULT, UPG_LIMIT_DEFAULT};
+  assert_int_equal(UPG_LIMIT_DEFAULT, 4);
+  /* 4 is fine, the 5th is one too many, on either side of the door */
+  const upg_plaque_decision four[] = {PD_KEEP, PD_KEEP, PD_PENDING, PD_KEEP};
+  const upg_plaque_decision five[] = {PD_KEEP, PD_KEEP, PD_PENDING, PD_KEEP, PD_PENDING};
+  assert_int_equal(excess_of(&def, PL_EXTERIOR, four, 4), 0);
+  assert_int_equal(excess_of(&def, PL_EXTERIOR, five, 5), 1);
+  assert_int_equal(excess_of(&def, PL_INTERIOR, four, 4), 0);
+  assert_int_equal(excess_of(&def, PL_INTERIOR, five, 5), 1);
+  /* removed and merged plaques do not count: 4 kept + 3 gone is still fine */
+  const upg_plaque_decision gone[] = {PD_KEEP, PD_KEEP, PD_KEEP, PD_KEEP, PD_REMOVE, PD_MERGE, PD_REMOVE};
+  assert_int_equal(excess_of(&def, PL_EXTERIOR, gone, 7), 0);
+  assert_false(upg_plaque_counts(PL_EXTERIOR, PD_REMOVE, 0));
+  assert_false(upg_plaque_counts(PL_INTERIOR, PD_MERGE, 0));
+  assert_true(upg_plaque_counts(PL_EXTERIOR, PD_KEEP, 0));
+  assert_true(upg_plaque_counts(PL_INTERIOR, PD_PENDING, 0));
+  /* room signs: never counted, never too many */
+  assert_false(upg_plaque_counts(PL_ROOM_SIGN, PD_KEEP, 0));
+  assert_int_equal(upg_plaque_excess(&def, PL_ROOM_SIGN, 50), 0);
+  /* a rules poster is not a plaque of an organisation */
+  assert_false(upg_plaque_counts(PL_INTERIOR, PD_KEEP, 1));
+  /* 7 outside: 3 too many; a township's own limits; 0 allows none */
+  assert_int_equal(upg_plaque_excess(&def, PL_EXTERIOR, 7), 3);
+  const upg_plaque_limits two = {2, 0};
+  assert_int_equal(upg_plaque_excess(&two, PL_EXTERIOR, 2), 0);
+  assert_int_equal(upg_plaque_excess(&two, PL_EXTERIOR, 3), 1);
+  assert_int_equal(upg_plaque_excess(&two, PL_INTERIOR, 0), 0);
+  assert_int_equal(upg_plaque_excess(&two, PL_INTERIOR, 1), 1);
+  assert_int_equal(upg_plaque_excess(&def, PL_EXTERIOR, 0), 0);
+  /* the limits a township may set */
+  const char *why = NULL;
+  assert_int_equal(upg_limit_check(0, &why), ZD_OK);
+  assert_int_equal(upg_limit_check(UPG_LIMIT_MAX, &why), ZD_OK);
+  assert_int_equal(upg_limit_check(UPG_LIMIT_MAX + 1, &why), ZD_EINVAL);
+  assert_non_null(why);
+  assert_int_equal(upg_limit_check(-1, &why), ZD_EINVAL);
+}
+
+static void plaque_real_function_and_names(void **state) {
+  (void)state;
+  const char *why = NULL;
+  /* on the list, but without a real function: it comes down */
+  assert_true(upg_plaque_complies(NULL, PL_EXTERIOR, "任河村村民委员会", 0, 0, 1, &why));
+  assert_false(upg_plaque_complies(NULL, PL_EXTERIOR, "任河村村民委员会", 0, 0, 0, &why));
+  assert_string_equal(why, "A plaque without a real function should come down.");
+  assert_false(upg_plaque_complies(NULL, PL_ROOM_SIGN, "党员活动室", 0, 0, 0, &why));
+  assert_false(upg_plaque_complies(NULL, PL_EXTERIOR, "某某协会", 0, 0, 1, &why));
+  /* the township's lists */
+  int bad;
+  const char *ok[] = {"村民委员会", "党群服务中心"};
+  assert_int_equal(upg_names_check(ok, 2, &bad, &why), ZD_OK);
+  assert_int_equal(upg_names_check(ok, 0, &bad, &why), ZD_OK);
+  const char *twice[] = {"村民委员会", "党群服务中心", "村民委员会"};
+  assert_int_equal(upg_names_check(twice, 3, &bad, &why), ZD_EINVAL);
+  assert_int_equal(bad, 2);
+  assert_string_equal(why, "A name is listed twice.");
+  const char *blank[] = {"村民委员会", " "};
+  assert_int_equal(upg_names_check(blank, 2, &bad, &why), ZD_EINVAL);
+  assert_int_equal(bad, 1);
+  char long_name[200];
+  memset(long_name, 'x', 51);
+  long_name[51] = 0;
+  const char *longs[] = {long_name};
+  assert_int_equal(upg_names_check(longs, 1, &bad, &why), ZD_EINVAL);
+  assert_string_equal(why, "A name is longer than 50 characters.");
+  long_name[50] = 0;
+  assert_int_equal(upg_names_check(longs, 1, &bad, &why), ZD_OK);
+  const char *bad_utf8[] = {"\xe6\x9d"};
+  assert_int_equal(upg_names_check(bad_utf8, 1, &bad, &why), ZD_EINVAL);
+  assert_int_equal(upg_names_check(ok, UPG_NAMES_MAX + 1, &bad, &why), ZD_EINVAL);
+  assert_int_equal(bad, -1);
 }
 
 /* --- rectification tasks --- */
@@ -729,7 +846,7 @@ static void every_label_is_translated(void **state) {
   const char *why;
   int over;
   upg_budget b = {1, 0, 1}, c2 = {1, 1, 2};
-  const char *msgs[16];
+  const char *msgs[32];
   int n = 0;
   upg_spend_check(&b, 1, &over, &why), msgs[n++] = why;
   upg_spend_check(&c2, 1, &over, &why), msgs[n++] = why;
@@ -740,9 +857,19 @@ static void every_label_is_translated(void **state) {
   upg_plaque_decision_check(0, PD_KEEP, 0, 0, &why), msgs[n++] = why;
   upg_plaque_decision_check(0, PD_MERGE, 0, 0, &why), msgs[n++] = why;
   upg_plaque_decision_check(0, PD_PENDING, 0, 0, &why), msgs[n++] = why;
-  upg_project_facts f = {1};
+  upg_plaque_complies(NULL, PL_EXTERIOR, "x", 0, 0, 0, &why), msgs[n++] = why;
+  upg_limit_check(-1, &why), msgs[n++] = why;
+  {
+    int bad;
+    const char *two[] = {"a", "a"}, *longn[] = {"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"};
+    upg_names_check(two, 2, &bad, &why), msgs[n++] = why;
+    upg_names_check(longn, 1, &bad, &why), msgs[n++] = why;
+    upg_names_check(two, UPG_NAMES_MAX + 1, &bad, &why), msgs[n++] = why;
+  }
+  upg_project_facts f = {.open_milestones = 1};
   upg_status_apply(UPS_IN_PROGRESS, UPS_COMPLETED, &f, &why), msgs[n++] = why;
   upg_status_apply(UPS_PLANNED, UPS_COMPLETED, &f, &why), msgs[n++] = why;
+  upg_status_apply(UPS_COMPLETED, UPS_IN_USE, &f, &why), msgs[n++] = why;
   msgs[n++] = upg_text_problem("", 1, 1);
   msgs[n++] = upg_text_problem("ab", 1, 1);
   for (int i = 0; i < n; i++)
@@ -767,11 +894,14 @@ int main(void) {
     cmocka_unit_test(money_parse),
     cmocka_unit_test(status_only_forward_one_step),
     cmocka_unit_test(completed_needs_every_milestone),
+    cmocka_unit_test(in_use_needs_an_after_photo),
     cmocka_unit_test(spending_by_status),
     cmocka_unit_test(default_whitelist),
     cmocka_unit_test(township_whitelist),
     cmocka_unit_test(plaque_decisions),
     cmocka_unit_test(plaque_clean_up_left),
+    cmocka_unit_test(plaque_count_limits),
+    cmocka_unit_test(plaque_real_function_and_names),
     cmocka_unit_test(tasks_overdue),
     cmocka_unit_test(text_problems),
     cmocka_unit_test(dates),

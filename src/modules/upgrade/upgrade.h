@@ -8,10 +8,13 @@
 **                meeting room, other); a facility checklist with each item's state.
 **   Uploads      phone photos, typed by content (platform/image.h), kept by content
 **                hash (platform/store.h). The original stays private (users in the
-**                scope of its organisation, and the uploader); a public copy and a
+**                scope of its organisation, and the uploader); a copy for pages and a
 **                thumbnail are re-encoded from the pixels, so no EXIF (GPS, camera,
 **                time) survives in them. EXIF orientation is applied first; GPS and
-**                the time taken are kept in the upload's row, internal only.
+**                the time taken are kept in the upload's row, internal only. The
+**                copies are public only for what public pages show (center photos);
+**                others (receipts, findings, proofs, photos not attached) are for
+**                staff in scope, 404 for anyone else.
 **   Projects     a fund (source and total, e.g. 县委组织部 ¥98,000) allocated to
 **                villages; each allocation is a renovation project with items tied
 **                to checklist problems and the 能改则改、能用则用 decision (renovate
@@ -22,8 +25,10 @@
 **                refused (409); an approval records who and why.
 **   Plaques      (挂牌) inventory per center: outside, inside, room sign; issuing
 **                body; keep / merge / remove with photo proof. A whitelist per
-**                township (default: domain rules §7) decides what is compliant; the
-**                township's campaign view lists what each village has left to do.
+**                township (default: domain rules §7) decides what is compliant, with
+**                limits per location (default 4 outside, 4 inside; room signs
+**                unlimited); the township's campaign view lists what each village
+**                has left to do, and how many plaques too many it keeps.
 **   Inspections  an area leader's visit to a village records findings (text,
 **                photo, checklist item); each finding is a rectification task with
 **                an owner and a deadline; the owner may report it done; a
@@ -132,10 +137,11 @@ void upg_money_format(long long fen, char *out, size_t n);
 int upg_money_parse(const char *yuan, long long *fen);
 
 /* Project status: only the next status, never back or skipping. Completed needs
-** every milestone done. (Missing "after" photos are shown, not enforced: the
-** scorecard counts them.) */
+** every milestone done; in use needs at least one "after" photo (before and
+** during photos do not count; NULL facts: none known, so in use is refused). */
 typedef struct upg_project_facts {
   int open_milestones;
+  int photos[UPH_COUNT]; /* the project's photos per phase: before, during, after */
 } upg_project_facts;
 int upg_status_apply(upg_status from, upg_status to, const upg_project_facts *f, const char **why);
 int upg_status_next(upg_status s); /* the one allowed next status, or -1 */
@@ -163,6 +169,30 @@ typedef enum { UPL_NONE, UPL_DECIDE, UPL_CARRY_OUT } upg_plaque_left;
 /* What is left of this plaque in the clean-up: a decision (not compliant, not
 ** decided), carrying out a merge/removal (no photo proof yet), or nothing. */
 upg_plaque_left upg_plaque_pending(int compliant, upg_plaque_decision d, int has_proof);
+/* upg_plaque_compliant, and first: a plaque without a real function comes down
+** (§7), whatever its name. */
+int upg_plaque_complies(const upg_whitelist *w, upg_location loc, const char *name, int rules_poster,
+                        int public_notice, int has_real_function, const char **why);
+/* A township's list of names (one location): 0..UPG_NAMES_MAX names of 1..50
+** characters, none twice. ZD_OK, or ZD_EINVAL with *bad (the index) and *why. */
+#define UPG_NAMES_MAX 40
+int upg_names_check(const char *const *names, int n, int *bad, const char **why);
+
+/* How many plaques may hang outside the door and inside (§7: 4 and 4; room
+** signs unlimited), per township. */
+#define UPG_LIMIT_DEFAULT 4
+#define UPG_LIMIT_MAX 20
+typedef struct upg_plaque_limits {
+  int exterior, interior;
+} upg_plaque_limits;
+/* 0..UPG_LIMIT_MAX: ZD_OK, else ZD_EINVAL with *why. */
+int upg_limit_check(int n, const char **why);
+/* Does this plaque count against its location's limit? Outside or inside, not a
+** rules poster, and staying: kept or not yet decided (merged and removed do not). */
+int upg_plaque_counts(upg_location loc, upg_plaque_decision d, int rules_poster);
+/* How many too many at loc with `count` plaques that count: 0 when within the
+** limit (and always for room signs). */
+int upg_plaque_excess(const upg_plaque_limits *l, upg_location loc, int count);
 
 /* Rectification tasks. */
 int upg_task_overdue(upg_task_state s, long long deadline, long long now);
@@ -222,7 +252,17 @@ int upg_api_campaign(req *r);
 int upg_api_whitelist_put(req *r);
 int upg_page_campaign(req *r);
 int upg_page_plaque_decision(req *r);
-/* projects (upgrade_project_api.c, upgrade_project_pages.c, upgrade_xlsx.c) */
+/* page forms of the center, plaques and the township's list (upgrade_center_pages.c) */
+int upg_page_center_edit(req *r);
+int upg_page_center_data(req *r);
+int upg_page_center_area_add(req *r);
+int upg_page_center_area_post(req *r);
+int upg_page_center_checklist(req *r);
+int upg_page_center_photo_add(req *r);
+int upg_page_center_photo_remove(req *r);
+int upg_page_plaque_add(req *r);
+int upg_page_whitelist_post(req *r);
+/* projects (upgrade_project_api.c, upgrade_project_pages.c, upgrade_project_forms.c, upgrade_xlsx.c) */
 int upg_api_fund_create(req *r);
 int upg_api_fund_get(req *r);
 int upg_api_fund_allocation(req *r);
@@ -237,6 +277,15 @@ int upg_api_status(req *r);
 int upg_page_fund(req *r);
 int upg_page_project(req *r);
 int upg_page_spend_post(req *r);
+int upg_page_funds(req *r);
+int upg_page_fund_create(req *r);
+int upg_page_allocation_post(req *r);
+int upg_page_item_post(req *r);
+int upg_page_approval_post(req *r);
+int upg_page_milestone_post(req *r);
+int upg_page_milestone_done(req *r);
+int upg_page_status_post(req *r);
+int upg_page_photo_post(req *r);
 int upg_xlsx_fund(req *r);
 /* inspections (upgrade_inspect_api.c, upgrade_inspect_pages.c) */
 int upg_api_inspection_create(req *r);

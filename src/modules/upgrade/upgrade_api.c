@@ -39,6 +39,8 @@ json_t *upg_plaque_json(req *r, const upg_plaque *p, const upg_wl *wl) {
   json_object_set_new(j, "proof", upg_photo_json(p->proof));
   json_object_set_new(j, "decided_by", p->decided_by[0] ? json_string(p->decided_by) : json_null());
   json_object_set_new(j, "decided_at", p->decided_at ? json_integer(p->decided_at) : json_null());
+  json_object_set_new(j, "legal_basis", json_string(p->legal_basis));
+  json_object_set_new(j, "has_real_function", json_boolean(!p->no_real_function));
   return j;
 }
 
@@ -408,19 +410,43 @@ static int serve(req *r, const char *sha, const char *ext, const char *mime, con
 
 #define PUBLIC_CACHE "public, max-age=31536000, immutable"
 
-/* GET /uploads/{sha} — the public copy (re-encoded, without EXIF). */
+/* Who may see the re-encoded copies of an upload. Public: what a public page
+** shows (a center photo), for anyone, cached anywhere. Otherwise (receipts,
+** findings, plaque proofs, project photos, photos not yet attached): the
+** uploader, and users who may view the records of the upload's organisation;
+** when no organisation was recorded (an API upload without a village), any
+** logged-in staff user (a role granting PERM_ORG_VIEW). Anyone else: 404. */
+static int copy_access(req *r, const upg_upload *u, const char **cache) {
+  int pub = 0;
+  int rc = upg_upload_is_public(req_db(r), u->sha, &pub, &r->err);
+  if (rc) return rc;
+  if (pub) { *cache = PUBLIC_CACHE; return ZD_OK; }
+  *cache = "private, max-age=3600";
+  if (r->user_id && u->uploader_id == r->user_id) return ZD_OK;
+  if (u->org_id && upg_allows(r, PERM_ORG_VIEW, u->org_id)) return ZD_OK;
+  if (!u->org_id && r->user_id)
+    for (int i = 0; i < r->nroles; i++)
+      if (role_grants((role)r->roles[i].role, PERM_ORG_VIEW)) return ZD_OK;
+  return zd_fail(&r->err, ZD_ENOTFOUND, "No such photo.");
+}
+
+/* GET /uploads/{sha} — the copy for pages (re-encoded, without EXIF). */
 int upg_page_upload_public(req *r) {
   upg_upload u;
+  const char *cache;
   int rc = upg_upload_get(req_db(r), req_param(r, "sha"), &u, &r->err);
+  if (!rc) rc = copy_access(r, &u, &cache);
   if (rc) return rc;
-  return serve(r, u.public_sha, "jpg", "image/jpeg", PUBLIC_CACHE);
+  return serve(r, u.public_sha, "jpg", "image/jpeg", cache);
 }
 
 int upg_page_upload_thumb(req *r) {
   upg_upload u;
+  const char *cache;
   int rc = upg_upload_get(req_db(r), req_param(r, "sha"), &u, &r->err);
+  if (!rc) rc = copy_access(r, &u, &cache);
   if (rc) return rc;
-  return serve(r, u.thumb_sha, "jpg", "image/jpeg", PUBLIC_CACHE);
+  return serve(r, u.thumb_sha, "jpg", "image/jpeg", cache);
 }
 
 /* GET /uploads/{sha}/original — as uploaded (with its EXIF): the uploader and users in scope. */
@@ -455,16 +481,23 @@ int upg_api_plaque_create(req *r) {
   if (rc) return rc;
   json_t *j = req_json(r);
   if (!j) return r->err.rc;
-  static const char *const keys[] = {"location", "name", "issuing_body", "rules_poster", "public_notice", NULL};
-  const char *loc = NULL, *name = NULL, *issuing = NULL;
+  static const char *const keys[] = {"location", "name", "issuing_body", "rules_poster", "public_notice", "legal_basis",
+                                     "has_real_function", NULL};
+  const char *loc = NULL, *name = NULL, *issuing = NULL, *basis = NULL;
   upg_plaque p;
   memset(&p, 0, sizeof p);
+  int has_fn = 1;
   rc = upg_only_keys(r, j, keys);
   if (!rc) rc = upg_str_field(r, j, "location", 20, 1, &loc);
   if (!rc) rc = upg_str_field(r, j, "name", 100, 1, &name);
   if (!rc) rc = upg_str_field(r, j, "issuing_body", 100, 0, &issuing);
+  if (!rc) rc = upg_str_field(r, j, "legal_basis", UPG_LEGAL_BASIS_MAX, 0, &basis);
   if (!rc) rc = upg_bool_field(r, j, "rules_poster", &p.rules_poster);
   if (!rc) rc = upg_bool_field(r, j, "public_notice", &p.public_notice);
+  if (!rc && json_object_get(j, "has_real_function") && !json_is_null(json_object_get(j, "has_real_function")))
+    rc = upg_bool_field(r, j, "has_real_function", &has_fn);
+  p.no_real_function = !has_fn;
+  snprintf(p.legal_basis, sizeof p.legal_basis, "%s", basis ? basis : "");
   int l = loc ? upg_location_parse(loc) : -1;
   if (!rc && l < 0) rc = zd_fail(&r->err, ZD_EINVAL, "location: exterior, interior or room_sign.");
   long long id = 0;
@@ -533,6 +566,10 @@ static void campaign_row(void *arg, const upg_plaque *p) {
     json_object_set_new(v, keys[i], json_integer(json_integer_value(json_object_get(v, keys[i])) + add[i]));
     c->totals[i] += add[i];
   }
+  if (upg_plaque_counts(p->loc, p->decision, p->rules_poster)) { /* against the per-location limit */
+    const char *k = p->loc == PL_EXTERIOR ? "exterior_count" : "interior_count";
+    json_object_set_new(v, k, json_integer(json_integer_value(json_object_get(v, k)) + 1));
+  }
   if (pending != UPL_NONE) {
     json_object_set_new(v, "left", json_integer(json_integer_value(json_object_get(v, "left")) + 1));
     json_array_append_new(json_object_get(v, "items_left"), upg_plaque_json(c->r, p, c->wl));
@@ -551,23 +588,37 @@ int upg_campaign_json(req *r, const org *t, json_t **out) {
   json_t *order = json_array();
   for (size_t i = 0; i < n; i++) {
     if (kids[i].kind != ORG_VILLAGE && kids[i].kind != ORG_COMMUNITY) continue;
-    json_t *v = json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:[]}", "code", kids[i].code, "name",
+    json_t *v = json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:[]}", "code", kids[i].code, "name",
                           org_display_name(&kids[i], r->lang), "plaques", 0, "compliant", 0, "to_decide", 0,
-                          "to_carry_out", 0, "done", 0, "left", 0, "items_left");
+                          "to_carry_out", 0, "done", 0, "left", 0, "exterior_count", 0, "interior_count", 0, "items_left");
     json_object_set(c.villages, kids[i].code, v);
     json_array_append_new(order, v);
   }
   free(kids);
   rc = upg_plaques_list(req_db(r), 0, t->id, campaign_row, &c, &r->err);
+  /* the per-location limits: how many too many stay, village by village */
+  long long over_villages = 0, excess = 0;
+  size_t vi;
+  json_t *vv;
+  json_array_foreach(order, vi, vv) {
+    int ex = upg_plaque_excess(&wl.limits, PL_EXTERIOR, (int)json_integer_value(json_object_get(vv, "exterior_count")));
+    int ix = upg_plaque_excess(&wl.limits, PL_INTERIOR, (int)json_integer_value(json_object_get(vv, "interior_count")));
+    json_object_set_new(vv, "over_limit", json_pack("{s:i, s:i}", "exterior", ex, "interior", ix));
+    json_object_set_new(vv, "excess", json_integer(ex + ix));
+    over_villages += ex + ix > 0;
+    excess += ex + ix;
+  }
   json_t *ext = json_array(), *in = json_array();
   for (int i = 0; i < wl.view.n_exterior; i++) json_array_append_new(ext, json_string(wl.view.exterior[i]));
   for (int i = 0; i < wl.view.n_interior; i++) json_array_append_new(in, json_string(wl.view.interior[i]));
-  json_t *j = json_pack("{s:s, s:s, s:{s:b, s:o, s:o}, s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:o}", "township", t->code,
-                        "township_name", org_display_name(t, r->lang), "whitelist", "configured", wl.configured,
-                        "exterior", ext, "interior", in, "totals", "plaques", (json_int_t)c.totals[0], "compliant",
+  json_t *j = json_pack("{s:s, s:s, s:{s:b, s:o, s:o, s:i, s:i}, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:o}",
+                        "township", t->code, "township_name", org_display_name(t, r->lang), "whitelist", "configured",
+                        wl.configured, "exterior", ext, "interior", in, "max_exterior", wl.limits.exterior,
+                        "max_interior", wl.limits.interior, "totals", "plaques", (json_int_t)c.totals[0], "compliant",
                         (json_int_t)c.totals[1], "to_decide", (json_int_t)c.totals[2], "to_carry_out",
                         (json_int_t)c.totals[3], "done", (json_int_t)c.totals[4], "left",
-                        (json_int_t)(c.totals[2] + c.totals[3]), "villages", order);
+                        (json_int_t)(c.totals[2] + c.totals[3]), "villages_over_limit", (json_int_t)over_villages,
+                        "excess", (json_int_t)excess, "villages", order);
   json_decref(c.villages);
   upg_whitelist_free(&wl);
   if (rc) { json_decref(j); return rc; }
@@ -606,17 +657,29 @@ int upg_api_whitelist_put(req *r) {
   if (rc) return rc;
   json_t *j = req_json(r);
   if (!j) return r->err.rc;
-  static const char *const keys[] = {"exterior", "interior", NULL};
+  static const char *const keys[] = {"exterior", "interior", "max_exterior", "max_interior", NULL};
   const char *ext[UPG_WL_MAX], *in[UPG_WL_MAX];
-  int next = 0, nin = 0;
+  int next = 0, nin = 0, has_ext = 0, has_in = 0;
+  long long mx = UPG_LIMIT_DEFAULT, mi = UPG_LIMIT_DEFAULT;
   rc = upg_only_keys(r, j, keys);
   if (!rc) rc = names(r, j, "exterior", ext, &next);
   if (!rc) rc = names(r, j, "interior", in, &nin);
+  if (!rc) rc = upg_int_field(r, j, "max_exterior", 0, UPG_LIMIT_MAX, &mx, &has_ext);
+  if (!rc) rc = upg_int_field(r, j, "max_interior", 0, UPG_LIMIT_MAX, &mi, &has_in);
   if (!rc) {
     char actor[96];
     upg_actor(r, actor, sizeof actor);
     db_conn *w = upg_begin(r);
-    rc = w ? upg_end(r, w, upg_whitelist_save(w, actor, r->user_id, t.id, ext, next, in, nin, &r->err)) : r->err.rc;
+    upg_wl cur;
+    /* a limit not given stays as it is */
+    if (w && (!has_ext || !has_in) && !(rc = upg_whitelist_load(w, t.id, &cur, &r->err))) {
+      if (!has_ext) mx = cur.limits.exterior;
+      if (!has_in) mi = cur.limits.interior;
+      upg_whitelist_free(&cur);
+    }
+    upg_plaque_limits lim = {(int)mx, (int)mi};
+    if (w && !rc) rc = upg_whitelist_save(w, actor, r->user_id, t.id, ext, next, in, nin, &lim, &r->err);
+    rc = w ? upg_end(r, w, rc) : r->err.rc;
   }
   json_decref(j);
   if (rc) return rc;
@@ -626,8 +689,8 @@ int upg_api_whitelist_put(req *r) {
   json_t *e = json_array(), *i = json_array();
   for (int k = 0; k < wl.view.n_exterior; k++) json_array_append_new(e, json_string(wl.view.exterior[k]));
   for (int k = 0; k < wl.view.n_interior; k++) json_array_append_new(i, json_string(wl.view.interior[k]));
-  json_t *out = json_pack("{s:s, s:b, s:o, s:o}", "township", t.code, "configured", wl.configured, "exterior", e,
-                          "interior", i);
+  json_t *out = json_pack("{s:s, s:b, s:o, s:o, s:i, s:i}", "township", t.code, "configured", wl.configured, "exterior",
+                          e, "interior", i, "max_exterior", wl.limits.exterior, "max_interior", wl.limits.interior);
   upg_whitelist_free(&wl);
   return resp_json(r, 200, out);
 }

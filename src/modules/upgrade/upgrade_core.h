@@ -49,8 +49,23 @@ int upg_campaign_json(req *r, const org *t, json_t **out);
 /* (upgrade_project_api.c) */
 json_t *upg_project_summary_json(req *r, const upg_project *p);
 int upg_project_detail_json(req *r, long long id, json_t **out);
+/* (upgrade_project_pages.c) The pages of funds and projects, shown again by
+** their forms (upgrade_project_forms.c) with `error` (translated) and the input
+** of the form named `form` ("item", "spending", "photo", "allocation", ...). */
+int upg_project_page(req *r, long long id, const char *form, const char *error, int status);
+int upg_fund_page(req *r, long long id, const char *form, const char *error, int status);
+int upg_funds_page(req *r, const org *township, const char *error, int status);
+/* The facts the status rules look at, from a loaded project. */
+void upg_project_facts_of(const upg_project_detail *d, upg_project_facts *f);
 /* (upgrade_inspect_api.c) */
 json_t *upg_finding_json(req *r, const upg_finding *f, long long now);
+
+/* Pages shown again with a message and the status (upgrade_pages.c), and the
+** forms on them (upgrade_center_pages.c). */
+int upg_center_page(req *r, const org *v, const char *error, int status);
+int upg_campaign_page(req *r, const org *t, const char *error, int status);
+void upg_plaque_add_form(req *r, buf *b, const org *v);
+void upg_whitelist_form(req *r, buf *b, const org *t, json_t *whitelist);
 
 /* HTML bits */
 void upg_money_html(buf *b, long long fen);

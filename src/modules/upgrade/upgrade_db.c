@@ -95,6 +95,15 @@ int upg_upload_ref(db_conn *c, const char *sha, const char *field, zd_error *e) 
   return ZD_OK;
 }
 
+int upg_upload_is_public(db_conn *c, const char *sha, int *pub, zd_error *e) {
+  long long n = 0;
+  *pub = 0;
+  int rc = db_scalar_int(c, e, &n, 0, "SELECT count(*) FROM center_photo WHERE sha256 = ?", "s", sha);
+  if (rc) return rc;
+  *pub = n > 0;
+  return ZD_OK;
+}
+
 /* --- centers --- */
 
 int upg_center_load(db_conn *c, long long org_id, upg_center *out, zd_error *e) {
@@ -191,8 +200,57 @@ static int audit_json(db_conn *w, const char *actor, const char *action, const o
   return rc;
 }
 
+static int phone_ok(const char *p) {
+  for (; p && *p; p++)
+    if (!((*p >= '0' && *p <= '9') || *p == '-' || *p == '+' || *p == ' ')) return 0;
+  return 1;
+}
+
+int upg_center_change_check(const upg_center_change *ch, const char **field, int *index, const char **why) {
+  *index = -1;
+  *field = NULL;
+  *why = NULL;
+#define BAD(f, i, w) do { *field = (f); *index = (i); *why = (w); return ZD_EINVAL; } while (0)
+  const char *p;
+  if (ch->name && (p = upg_text_problem(ch->name, UPG_NAME_MAX, 1))) BAD("name", -1, p);
+  if ((p = upg_text_problem(ch->address, UPG_ADDRESS_MAX, 0))) BAD("address", -1, p);
+  if ((p = upg_text_problem(ch->hours, UPG_HOURS_MAX, 0))) BAD("opening_hours", -1, p);
+  if ((p = upg_text_problem(ch->phone, UPG_PHONE_MAX, 0))) BAD("phone", -1, p);
+  if (!phone_ok(ch->phone)) BAD("phone", -1, "A phone number has only digits, spaces, '+' and '-'.");
+  if (ch->set_gps && !(ch->lat >= -90 && ch->lat <= 90 && ch->lng >= -180 && ch->lng <= 180))
+    BAD("gps", -1, "The latitude is from -90 to 90 and the longitude from -180 to 180.");
+  if (ch->set_floor && (ch->floor_area_m2 < 0 || ch->floor_area_m2 > UPG_AREA_M2_MAX))
+    BAD("floor_area_m2", -1, "An area is a whole number of square metres from 0 to 100000.");
+  if (ch->set_areas && (ch->nareas < 0 || ch->nareas > UPG_MAX_AREAS)) BAD("function_areas", -1, "At most 30 rooms.");
+  for (int i = 0; ch->set_areas && i < ch->nareas; i++) {
+    const upg_area *a = &ch->areas[i];
+    if ((p = upg_text_problem(a->name, UPG_ROOM_NAME_MAX, 1))) BAD("function_areas", i, p);
+    if (a->area_m2 < 0 || a->area_m2 > UPG_AREA_M2_MAX)
+      BAD("function_areas", i, "An area is a whole number of square metres from 0 to 100000.");
+    if (!(a->fns & ((1u << UF_COUNT) - 1))) BAD("function_areas", i, "Choose at least one function for the room.");
+  }
+  for (int i = 0; i < ch->nchecks; i++) {
+    if ((unsigned)ch->checks[i].item >= CK_COUNT || (unsigned)ch->checks[i].state >= CS_COUNT)
+      BAD("checklist", i, "Unknown checklist item or state.");
+    if ((p = upg_text_problem(ch->checks[i].note, UPG_NOTE_MAX, 0))) BAD("checklist", i, p);
+  }
+  if (ch->set_photos && (ch->nphotos < 0 || ch->nphotos > UPG_MAX_PHOTOS)) BAD("photos", -1, "At most 12 photos.");
+  for (int i = 0; ch->set_photos && i < ch->nphotos; i++) {
+    if (!sha_ok(ch->photos[i].sha)) BAD("photos", i, "Unknown photo.");
+    if ((p = upg_text_problem(ch->photos[i].caption, UPG_CAPTION_MAX, 0))) BAD("photos", i, p);
+  }
+#undef BAD
+  return ZD_OK;
+}
+
 int upg_center_update(db_conn *w, const char *actor, long long user_id, const org *v, const upg_center_change *ch,
                       zd_error *e) {
+  const char *field, *why;
+  int index;
+  if (upg_center_change_check(ch, &field, &index, &why)) {
+    if (index >= 0) return zd_fail(e, ZD_EINVAL, "%s[%d]: %s", field, index, why);
+    return zd_fail(e, ZD_EINVAL, "%s: %s", field, why);
+  }
   upg_center *old = malloc(sizeof *old);
   if (!old) return zd_fail(e, ZD_EINTERNAL, "out of memory");
   int rc = upg_center_load(w, v->id, old, e);
@@ -290,7 +348,8 @@ int upg_center_update(db_conn *w, const char *actor, long long user_id, const or
 
 #define PLAQUE_COLS                                                                                                  \
   "p.id, p.org_id, o.code, o.name, p.location, p.name, p.issuing_body, p.rules_poster, p.public_notice, p.decision, " \
-  "p.reason, p.merged_into, COALESCE(p.proof_sha, ''), COALESCE(u.login, ''), p.decided_at, p.created_at"
+  "p.reason, p.merged_into, COALESCE(p.proof_sha, ''), COALESCE(u.login, ''), p.decided_at, p.created_at, "           \
+  "p.legal_basis, p.has_real_function"
 #define PLAQUE_FROM " FROM plaque p JOIN org o ON o.id = p.org_id LEFT JOIN users u ON u.id = p.decided_by "
 
 static void plaque_row(db_stmt *s, upg_plaque *p) {
@@ -313,6 +372,8 @@ static void plaque_row(db_stmt *s, upg_plaque *p) {
   cp(p->decided_by, sizeof p->decided_by, db_col_text(s, 13));
   p->decided_at = db_col_int(s, 14);
   p->created_at = db_col_int(s, 15);
+  cp(p->legal_basis, sizeof p->legal_basis, db_col_text(s, 16));
+  p->no_real_function = db_col_int(s, 17) == 0;
 }
 
 int upg_plaque_get(db_conn *c, long long id, upg_plaque *p, zd_error *e) {
@@ -344,21 +405,23 @@ int upg_plaques_list(db_conn *c, long long org_id, long long township_id, upg_pl
 
 static void plaque_json(buf *b, const upg_plaque *p) {
   buf_printf(b, "{\"location\":\"%j\",\"name\":\"%j\",\"issuing_body\":\"%j\",\"rules_poster\":%d,\"public_notice\":%d,"
-                "\"decision\":\"%j\",\"reason\":\"%j\",\"merged_into\":\"%j\",\"proof\":\"%j\"}",
+                "\"decision\":\"%j\",\"reason\":\"%j\",\"merged_into\":\"%j\",\"proof\":\"%j\",\"legal_basis\":\"%j\","
+                "\"has_real_function\":%d}",
              upg_location_key(p->loc), p->name, p->issuing, p->rules_poster, p->public_notice,
-             upg_pdecision_key(p->decision), p->reason, p->merged_into, p->proof);
+             upg_pdecision_key(p->decision), p->reason, p->merged_into, p->proof, p->legal_basis, !p->no_real_function);
 }
 
 int upg_plaque_insert(db_conn *w, const char *actor, const upg_plaque *in, long long *id, zd_error *e) {
   const char *why = upg_text_problem(in->name, 100, 1);
   if (why) return zd_fail(e, ZD_EINVAL, "name: %s", why);
   if ((why = upg_text_problem(in->issuing, 100, 0))) return zd_fail(e, ZD_EINVAL, "issuing_body: %s", why);
+  if ((why = upg_text_problem(in->legal_basis, UPG_LEGAL_BASIS_MAX, 0))) return zd_fail(e, ZD_EINVAL, "legal_basis: %s", why);
   if ((unsigned)in->loc >= PL_COUNT) return zd_fail(e, ZD_EINVAL, "The location must be exterior, interior or room_sign.");
   db_stmt *s = db_query(w, e,
-                        "INSERT INTO plaque(org_id, location, name, issuing_body, rules_poster, public_notice, created_at) "
-                        "VALUES(?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                        "isssddi", in->org_id, upg_location_key(in->loc), in->name, in->issuing, in->rules_poster ? 1 : 0,
-                        in->public_notice ? 1 : 0, now_s());
+                        "INSERT INTO plaque(org_id, location, name, issuing_body, rules_poster, public_notice, created_at, "
+                        "legal_basis, has_real_function) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                        "isssddisd", in->org_id, upg_location_key(in->loc), in->name, in->issuing, in->rules_poster ? 1 : 0,
+                        in->public_notice ? 1 : 0, now_s(), in->legal_basis, in->no_real_function ? 0 : 1);
   if (!s) return e->rc;
   int rc = db_step(s, e);
   if (rc == DB_ROW) *id = db_col_int(s, 0);
@@ -374,7 +437,7 @@ int upg_plaque_insert(db_conn *w, const char *actor, const upg_plaque *in, long 
 }
 
 int upg_plaque_is_compliant(const upg_wl *wl, const upg_plaque *p, const char **why) {
-  return upg_plaque_compliant(&wl->view, p->loc, p->name, p->rules_poster, p->public_notice, why);
+  return upg_plaque_complies(&wl->view, p->loc, p->name, p->rules_poster, p->public_notice, !p->no_real_function, why);
 }
 
 int upg_plaque_decide(db_conn *w, const char *actor, long long user_id, long long id, upg_plaque_decision d,
@@ -391,7 +454,8 @@ int upg_plaque_decide(db_conn *w, const char *actor, long long user_id, long lon
   if ((rc = org_by_id(w, p.org_id, &v, e)) || (rc = upg_whitelist_load(w, v.parent_id, &wl, e))) return rc;
   int compliant = upg_plaque_is_compliant(&wl, &p, &why);
   upg_whitelist_free(&wl);
-  rc = upg_plaque_decision_check(compliant, d, reason && *reason, merged_into && *merged_into, &why);
+  /* a legal basis recorded with the plaque is a reason to keep it */
+  rc = upg_plaque_decision_check(compliant, d, (reason && *reason) || p.legal_basis[0], merged_into && *merged_into, &why);
   if (rc) return zd_fail(e, rc, "%s", why);
   /* a proof photo already given stays unless a new one comes */
   const char *pf = proof && *proof ? proof : (p.decision == d ? p.proof : "");
@@ -422,11 +486,19 @@ int upg_plaque_decide(db_conn *w, const char *actor, long long user_id, long lon
 int upg_whitelist_load(db_conn *c, long long township_id, upg_wl *wl, zd_error *e) {
   memset(wl, 0, sizeof *wl);
   wl->view = *upg_whitelist_default();
-  long long n = 0;
-  int rc = db_scalar_int(c, e, &n, 0, "SELECT count(*) FROM plaque_policy WHERE org_id = ?", "i", township_id);
-  if (rc || !n) return rc;
-  wl->configured = 1;
-  db_stmt *s = db_query(c, e, "SELECT location, name FROM plaque_allowed WHERE org_id = ? ORDER BY id", "i", township_id);
+  wl->limits.exterior = wl->limits.interior = UPG_LIMIT_DEFAULT;
+  db_stmt *s = db_query(c, e, "SELECT max_exterior, max_interior FROM plaque_policy WHERE org_id = ?", "i", township_id);
+  if (!s) return e->rc;
+  int rc = db_step(s, e);
+  if (rc == DB_ROW) {
+    wl->configured = 1;
+    wl->limits.exterior = (int)db_col_int(s, 0);
+    wl->limits.interior = (int)db_col_int(s, 1);
+  }
+  db_done(s);
+  if (rc < 0) return rc;
+  if (!wl->configured) return ZD_OK;
+  s = db_query(c, e, "SELECT location, name FROM plaque_allowed WHERE org_id = ? ORDER BY id", "i", township_id);
   if (!s) return e->rc;
   while ((rc = db_step(s, e)) == DB_ROW) {
     int ext = strcmp(db_col_text(s, 0), "exterior") == 0;
@@ -458,37 +530,39 @@ static void list_json(buf *b, const char *const *l, int n) {
 }
 
 int upg_whitelist_save(db_conn *w, const char *actor, long long user_id, long long township_id, const char *const *ext,
-                       int next, const char *const *in, int nin, zd_error *e) {
-  if (next > UPG_WL_MAX || nin > UPG_WL_MAX) return zd_fail(e, ZD_EINVAL, "At most %d names per list.", UPG_WL_MAX);
+                       int next, const char *const *in, int nin, const upg_plaque_limits *limits, zd_error *e) {
   for (int k = 0; k < 2; k++) {
-    const char *const *l = k ? in : ext;
-    for (int i = 0; i < (k ? nin : next); i++) {
-      const char *why = upg_text_problem(l[i], 50, 1);
-      if (why) return zd_fail(e, ZD_EINVAL, "%s[%d]: %s", k ? "interior" : "exterior", i, why);
-      for (int j = 0; j < i; j++)
-        if (strcmp(l[i], l[j]) == 0) return zd_fail(e, ZD_EINVAL, "'%s' is listed twice.", l[i]);
+    int bad;
+    const char *why;
+    if (upg_names_check(k ? in : ext, k ? nin : next, &bad, &why)) {
+      if (bad < 0) return zd_fail(e, ZD_EINVAL, "%s: %s", k ? "interior" : "exterior", why);
+      return zd_fail(e, ZD_EINVAL, "%s[%d]: %s", k ? "interior" : "exterior", bad, why);
     }
   }
+  const char *why;
+  if (limits && upg_limit_check(limits->exterior, &why)) return zd_fail(e, ZD_EINVAL, "max_exterior: %s", why);
+  if (limits && upg_limit_check(limits->interior, &why)) return zd_fail(e, ZD_EINVAL, "max_interior: %s", why);
   upg_wl old;
   int rc = upg_whitelist_load(w, township_id, &old, e);
   if (rc) return rc;
+  upg_plaque_limits lim = limits ? *limits : old.limits;
   buf b = BUF_INIT, a = BUF_INIT;
   buf_printf(&b, "{\"configured\":%r,\"exterior\":", old.configured ? "true" : "false");
   list_json(&b, old.view.exterior, old.view.n_exterior);
   buf_puts(&b, ",\"interior\":");
   list_json(&b, old.view.interior, old.view.n_interior);
-  buf_putc(&b, '}');
+  buf_printf(&b, ",\"max_exterior\":%d,\"max_interior\":%d}", old.limits.exterior, old.limits.interior);
   upg_whitelist_free(&old);
   buf_puts(&a, "{\"configured\":true,\"exterior\":");
   list_json(&a, ext, next);
   buf_puts(&a, ",\"interior\":");
   list_json(&a, in, nin);
-  buf_putc(&a, '}');
+  buf_printf(&a, ",\"max_exterior\":%d,\"max_interior\":%d}", lim.exterior, lim.interior);
   rc = db_run(w, e, "DELETE FROM plaque_allowed WHERE org_id = ?", "i", township_id);
   if (rc >= 0) rc = db_run(w, e, "DELETE FROM plaque_policy WHERE org_id = ?", "i", township_id);
   if (rc >= 0)
-    rc = db_run(w, e, "INSERT INTO plaque_policy(org_id, updated_by, updated_at) VALUES(?, ?, ?)", "iii", township_id,
-                user_id, now_s());
+    rc = db_run(w, e, "INSERT INTO plaque_policy(org_id, updated_by, updated_at, max_exterior, max_interior) VALUES(?, ?, ?, ?, ?)",
+                "iiidd", township_id, user_id, now_s(), lim.exterior, lim.interior);
   for (int i = 0; rc >= 0 && i < next; i++)
     rc = db_run(w, e, "INSERT INTO plaque_allowed(org_id, location, name) VALUES(?, 'exterior', ?)", "is", township_id, ext[i]);
   for (int i = 0; rc >= 0 && i < nin; i++)

@@ -27,8 +27,10 @@ typedef struct demo_center {
   demo_plaque plaques[10];
 } demo_center;
 
+/* All four are completed, none yet in use: going into use needs an "after"
+** photo (upg_status_apply), and the demo holds no photo files. */
 static const demo_center centers[] = {
-  {"renhe", YUAN(26000), 0, NULL, UPS_IN_USE,
+  {"renhe", YUAN(26000), 0, NULL, UPS_COMPLETED,
    {{"一楼便民服务大厅", 80, F(UF_SERVICE_HALL) | F(UF_BULLETIN)},
     {"党员活动室", 60, F(UF_PARTY_ROOM) | F(UF_MEETING)},
     {"新时代文明实践站", 30, F(UF_CIVILIZATION)},
@@ -53,7 +55,7 @@ static const demo_center centers[] = {
     {PL_INTERIOR, "农家书屋", "县文旅局", 0, 0, PD_KEEP, NULL, NULL},
     {PL_INTERIOR, "村干部岗位职责", "", 1, 0, PD_REMOVE, NULL, NULL},
     {PL_ROOM_SIGN, "党员活动室", "", 0, 0, PD_KEEP, NULL, NULL}}},
-  {"yinxing", YUAN(24000), 0, NULL, UPS_IN_USE,
+  {"yinxing", YUAN(24000), 0, NULL, UPS_COMPLETED,
    {{"便民服务大厅", 60, F(UF_SERVICE_HALL)},
     {"活动室（党员活动、会议、文明实践）", 70, F(UF_PARTY_ROOM) | F(UF_MEETING) | F(UF_CIVILIZATION)},
     {"农家书屋兼群众说事室", 30, F(UF_LIBRARY) | F(UF_TALK)},
@@ -74,7 +76,7 @@ static const demo_center centers[] = {
     {PL_INTERIOR, "退役军人服务站", "县退役军人事务局", 0, 0, PD_KEEP, NULL, NULL},
     {PL_INTERIOR, "村务公开制度", "", 1, 0, PD_PENDING, NULL, NULL},
     {PL_INTERIOR, "群众办事须知", "", 1, 1, PD_KEEP, NULL, NULL}}},
-  {"dashan", YUAN(25000), YUAN(1000), "墙体空鼓面积超出预估，经镇党委会议研究同意追加。", UPS_IN_USE,
+  {"dashan", YUAN(25000), YUAN(1000), "墙体空鼓面积超出预估，经镇党委会议研究同意追加。", UPS_COMPLETED,
    {{"便民服务大厅兼说事室", 50, F(UF_SERVICE_HALL) | F(UF_TALK)},
     {"党员活动室", 60, F(UF_PARTY_ROOM) | F(UF_MEETING) | F(UF_CIVILIZATION)},
     {"农家书屋", 20, F(UF_LIBRARY)},

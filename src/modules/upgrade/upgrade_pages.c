@@ -31,9 +31,12 @@ static void plaque_rows(req *r, buf *b, json_t *plaques, int can_edit) {
              T(r, "Where"), T(r, "Plaque"), T(r, "Issued by"), T(r, "On the list"), T(r, "Decision"));
   json_array_foreach(plaques, i, p) {
     const char *pending = jstr(p, "pending");
-    buf_printf(b, "<tr id=\"plaque-%lld\"%r><td>%s</td><td>%s</td><td>%s</td><td>%s", jint(p, "id"),
+    buf_printf(b, "<tr id=\"plaque-%lld\"%r><td>%s</td><td>%s</td><td>%s", jint(p, "id"),
                strcmp(pending, "none") ? " class=\"pending\"" : "", jstr(p, "location_label"), jstr(p, "name"),
-               jstr(p, "issuing_body"), json_is_true(json_object_get(p, "compliant")) ? T(r, "Yes") : T(r, "No"));
+               jstr(p, "issuing_body"));
+    if (*jstr(p, "legal_basis"))
+      buf_printf(b, "<br><small>%s%r%s</small>", T(r, "Legal basis"), r->lang == LANG_ZH ? "：" : ": ", jstr(p, "legal_basis"));
+    buf_printf(b, "</td><td>%s", json_is_true(json_object_get(p, "compliant")) ? T(r, "Yes") : T(r, "No"));
     if (!json_is_null(json_object_get(p, "problem"))) buf_printf(b, "<br><small>%s</small>", jstr(p, "problem"));
     buf_printf(b, "</td><td><span class=\"state pd-%s\">%s</span>", jstr(p, "decision"), jstr(p, "decision_label"));
     if (*jstr(p, "merged_into")) buf_printf(b, " → %s", jstr(p, "merged_into"));
@@ -62,7 +65,7 @@ static void plaque_rows(req *r, buf *b, json_t *plaques, int can_edit) {
   buf_puts(b, "</tbody></table>");
 }
 
-static int center_page(req *r, const org *v, const char *error, int status) {
+int upg_center_page(req *r, const org *v, const char *error, int status) {
   int internal = upg_allows(r, PERM_ORG_VIEW, v->id);
   json_t *j;
   int rc = upg_center_json(r, v, internal, &j);
@@ -73,6 +76,8 @@ static int center_page(req *r, const org *v, const char *error, int status) {
   crumbs(r, &b, v, T(r, "Center"));
   buf_printf(&b, "<h1>%s</h1>", name);
   if (error) buf_printf(&b, "<p class=\"alert\" role=\"alert\">%s</p>", error);
+  if (upg_allows(r, PERM_UPGRADE_EDIT, v->id))
+    buf_printf(&b, "<p><a class=\"button secondary\" href=\"/v/%u/center/edit\">%s</a></p>", v->code, T(r, "Edit"));
   buf_puts(&b, "<section class=\"center\"><dl>");
   if (*jstr(j, "address")) buf_printf(&b, "<dt>%s</dt><dd>%s</dd>", T(r, "Address"), jstr(j, "address"));
   if (*jstr(j, "opening_hours")) buf_printf(&b, "<dt>%s</dt><dd>%s</dd>", T(r, "Opening hours"), jstr(j, "opening_hours"));
@@ -135,6 +140,7 @@ static int center_page(req *r, const org *v, const char *error, int status) {
     buf_puts(&b, "</tbody></table>");
     buf_printf(&b, "<h2 id=\"plaques\">%s <small>%s</small></h2>", T(r, "Plaques"), T(r, "internal"));
     plaque_rows(r, &b, json_object_get(j, "plaques"), can_edit);
+    if (can_edit) upg_plaque_add_form(r, &b, v);
     buf_printf(&b, "<h2 id=\"projects\">%s</h2>", T(r, "Renovation projects"));
     json_t *pr = json_object_get(j, "projects");
     if (!json_array_size(pr)) buf_printf(&b, "<p class=\"empty\">%s</p>", T(r, "No renovation project."));
@@ -165,7 +171,7 @@ int upg_page_center(req *r) {
   org v;
   int rc = upg_village(r, req_param(r, "code"), PERM_PUBLIC, &v);
   if (rc) return rc;
-  return center_page(r, &v, NULL, 200);
+  return upg_center_page(r, &v, NULL, 200);
 }
 
 /* POST /plaques/{id}/decision (form: decision, reason, merged_into) */
@@ -178,13 +184,13 @@ int upg_page_plaque_decision(req *r) {
   rc = org_by_id(req_db(r), p.org_id, &v, &r->err);
   if (rc) return rc;
   int d = upg_pdecision_parse(req_form(r, "decision"));
-  if (d <= PD_PENDING) return center_page(r, &v, T(r, "Choose keep, merge or remove."), 400);
+  if (d <= PD_PENDING) return upg_center_page(r, &v, T(r, "Choose keep, merge or remove."), 400);
   const char *proof = NULL;
   upg_upload up;
   const mpart *ph = req_file(r, "photo");
   if (ph) { /* the photo proof, taken on the phone and sent with the form */
     rc = upg_photo_save(r, ph, v.id, &up, NULL);
-    if (rc == ZD_EINVAL || rc == ZD_EMEDIA || rc == ZD_ETOOBIG) return center_page(r, &v, T(r, r->err.msg), 400);
+    if (rc == ZD_EINVAL || rc == ZD_EMEDIA || rc == ZD_ETOOBIG) return upg_center_page(r, &v, T(r, r->err.msg), 400);
     if (rc) return rc;
     proof = up.sha;
   }
@@ -194,7 +200,7 @@ int upg_page_plaque_decision(req *r) {
   rc = w ? upg_end(r, w, upg_plaque_decide(w, actor, r->user_id, p.id, (upg_plaque_decision)d, req_form(r, "reason"),
                                             req_form(r, "merged_into"), proof, &r->err))
          : r->err.rc;
-  if (rc == ZD_EINVAL) return center_page(r, &v, T(r, r->err.msg), 400);
+  if (rc == ZD_EINVAL) return upg_center_page(r, &v, T(r, r->err.msg), 400);
   if (rc) return rc;
   char loc[96];
   snprintf(loc, sizeof loc, "/v/%s/center#plaque-%lld", v.code, p.id);
@@ -202,37 +208,54 @@ int upg_page_plaque_decision(req *r) {
   return ZD_OK;
 }
 
-/* GET /t/{code}/plaques — the township's clean-up campaign. */
-int upg_page_campaign(req *r) {
-  org t;
-  int rc = upg_township(r, req_param(r, "code"), PERM_ORG_VIEW, &t);
-  if (rc) return rc;
+/* The over-limit line of a village: "Outside the door: 5 stay, 1 over the limit of 4". */
+static void over_limit_html(req *r, buf *b, json_t *x, json_t *wl) {
+  static const char *const where[2] = {"exterior", "interior"};
+  static const char *const label[2] = {"Outside the door", "Inside"};
+  json_t *over = json_object_get(x, "over_limit");
+  for (int k = 0; k < 2; k++) {
+    char count[32], max[32];
+    long long n = jint(over, where[k]);
+    if (!n) continue;
+    snprintf(count, sizeof count, "%s_count", where[k]);
+    snprintf(max, sizeof max, "max_%s", where[k]);
+    buf_printf(b, "<li class=\"over-limit\">%s: %s %lld · %s %lld · <strong>%s %lld</strong></li>", T(r, label[k]),
+               T(r, "plaques that stay"), jint(x, count), T(r, "limit"), jint(wl, max), T(r, "too many"), n);
+  }
+}
+
+int upg_campaign_page(req *r, const org *t, const char *error, int status) {
   json_t *j;
-  rc = upg_campaign_json(r, &t, &j);
+  int rc = upg_campaign_json(r, t, &j);
   if (rc) return rc;
   buf b = BUF_INIT;
   page_begin(r, &b, T(r, "Plaque clean-up"));
   buf_printf(&b, "<nav class=\"crumbs\"><a href=\"/gai\">%s</a> › %s</nav><h1>%s <small>%s</small></h1>", T(r, "Upgrade"),
-             org_display_name(&t, r->lang), T(r, "Plaque clean-up"), org_display_name(&t, r->lang));
+             org_display_name(t, r->lang), T(r, "Plaque clean-up"), org_display_name(t, r->lang));
+  if (error) buf_printf(&b, "<p class=\"alert\" role=\"alert\">%s</p>", error);
+  else if (req_query(r, "saved")) buf_printf(&b, "<p class=\"notice\" role=\"status\">%s</p>", T(r, "Saved."));
   json_t *tot = json_object_get(j, "totals"), *wl = json_object_get(j, "whitelist"), *x;
   buf_printf(&b, "<p class=\"lead\">%s</p>", T(r, "Plaques simple and clear: only what the list allows; rules posters off the walls; merged or removed plaques proven with a photo."));
   buf_printf(&b, "<dl class=\"totals\"><dt>%s</dt><dd>%lld</dd><dt>%s</dt><dd>%lld</dd><dt>%s</dt><dd>%lld</dd>"
-                 "<dt>%s</dt><dd>%lld</dd><dt>%s</dt><dd><strong>%lld</strong></dd></dl>",
+                 "<dt>%s</dt><dd>%lld</dd><dt>%s</dt><dd><strong>%lld</strong></dd><dt>%s</dt><dd><strong>%lld</strong></dd></dl>",
              T(r, "Plaques on record"), jint(tot, "plaques"), T(r, "On the list"), jint(tot, "compliant"),
              T(r, "To decide"), jint(tot, "to_decide"), T(r, "To carry out"), jint(tot, "to_carry_out"),
-             T(r, "Left to clean up"), jint(tot, "left"));
-  buf_printf(&b, "<table class=\"list\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+             T(r, "Left to clean up"), jint(tot, "left"), T(r, "Villages over the limit"), jint(tot, "villages_over_limit"));
+  buf_printf(&b, "<table class=\"list\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
              T(r, "Village"), T(r, "Plaques on record"), T(r, "To decide"), T(r, "To carry out"), T(r, "Done"),
-             T(r, "Left to clean up"));
+             T(r, "Left to clean up"), T(r, "Over the limit"));
   size_t i;
   json_array_foreach(json_object_get(j, "villages"), i, x)
-    buf_printf(&b, "<tr%r><td><a href=\"/v/%u/center#plaques\">%s</a></td><td>%lld</td><td>%lld</td><td>%lld</td><td>%lld</td><td>%lld</td></tr>",
-               jint(x, "left") ? " class=\"overdue\"" : "", jstr(x, "code"), jstr(x, "name"), jint(x, "plaques"),
-               jint(x, "to_decide"), jint(x, "to_carry_out"), jint(x, "done"), jint(x, "left"));
+    buf_printf(&b, "<tr%r><td><a href=\"/v/%u/center#plaques\">%s</a></td><td>%lld</td><td>%lld</td><td>%lld</td><td>%lld</td><td>%lld</td><td>%lld</td></tr>",
+               jint(x, "left") || jint(x, "excess") ? " class=\"overdue\"" : "", jstr(x, "code"), jstr(x, "name"),
+               jint(x, "plaques"), jint(x, "to_decide"), jint(x, "to_carry_out"), jint(x, "done"), jint(x, "left"),
+               jint(x, "excess"));
   buf_puts(&b, "</tbody></table>");
   json_array_foreach(json_object_get(j, "villages"), i, x) {
-    if (!jint(x, "left")) continue;
-    buf_printf(&b, "<h2>%s <small>%lld</small></h2><ul>", jstr(x, "name"), jint(x, "left"));
+    if (!jint(x, "left") && !jint(x, "excess")) continue;
+    buf_printf(&b, "<h2 id=\"left-%s\">%s <small>%lld</small></h2><ul>", jstr(x, "code"), jstr(x, "name"),
+               jint(x, "left") + jint(x, "excess"));
+    over_limit_html(r, &b, x, wl);
     size_t k;
     json_t *p;
     json_array_foreach(json_object_get(x, "items_left"), k, p)
@@ -247,11 +270,21 @@ int upg_page_campaign(req *r) {
   json_array_foreach(json_object_get(wl, "exterior"), i, x) buf_printf(&b, "%r%s", i ? "、" : "", json_string_value(x));
   buf_printf(&b, "</dd><dt>%s</dt><dd>", T(r, "Inside"));
   json_array_foreach(json_object_get(wl, "interior"), i, x) buf_printf(&b, "%r%s", i ? "、" : "", json_string_value(x));
-  buf_puts(&b, "</dd></dl>");
+  buf_printf(&b, "</dd><dt>%s</dt><dd>%s %lld · %s %lld · %s</dd></dl>", T(r, "Limits"), T(r, "Outside the door"),
+             jint(wl, "max_exterior"), T(r, "Inside"), jint(wl, "max_interior"), T(r, "room signs unlimited"));
+  if (upg_allows(r, PERM_UPGRADE_MANAGE, t->id)) upg_whitelist_form(r, &b, t, wl);
   json_decref(j);
   page_end(r, &b);
-  resp_html(r, 200, &b);
+  resp_html(r, status, &b);
   return ZD_OK;
+}
+
+/* GET /t/{code}/plaques — the township's clean-up campaign. */
+int upg_page_campaign(req *r) {
+  org t;
+  int rc = upg_township(r, req_param(r, "code"), PERM_ORG_VIEW, &t);
+  if (rc) return rc;
+  return upg_campaign_page(r, &t, NULL, 200);
 }
 
 /* --- links from the village page and the 改 pillar page --- */
@@ -316,8 +349,11 @@ void upgrade_pillar_links(req *r, buf *b) {
     }
   for (int i = 0; i < n; i++) {
     if (!upg_allows(r, PERM_ORG_VIEW, ids[i])) continue;
-    buf_printf(b, "<li><strong>%s</strong> · <a href=\"/t/%u/plaques\">%s</a> · <a href=\"/t/%u/tasks\">%s</a><ul>", names[i],
-               codes[i], T(r, "Plaque clean-up"), codes[i], T(r, "Rectification tasks"));
+    buf_printf(b,
+               "<li><strong>%s</strong> · <a href=\"/t/%u/funds\">%s</a> · <a href=\"/t/%u/plaques\">%s</a> · "
+               "<a href=\"/t/%u/tasks\">%s</a><ul>",
+               names[i], codes[i], T(r, "Renovation funds"), codes[i], T(r, "Plaque clean-up"), codes[i],
+               T(r, "Rectification tasks"));
     link_ctx c = {r, b, 0};
     upg_funds_of(req_db(r), ids[i], fund_link, &c, &e);
     buf_puts(b, "</ul></li>");

@@ -481,7 +481,7 @@ int upg_photo_insert(db_conn *w, const char *actor, long long user_id, long long
   const char *why = upg_text_problem(in->spot, 100, 0);
   if (why) return zd_fail(e, ZD_EINVAL, "spot: %s", why);
   if ((why = upg_text_problem(in->caption, 200, 0))) return zd_fail(e, ZD_EINVAL, "caption: %s", why);
-  char item_title[256] = "";
+  char item_title[801] = "";
   if ((rc = item_of_project(w, project_id, in->item_id, item_title, sizeof item_title, e))) return rc;
   const char *spot = in->spot[0] ? in->spot : item_title;
   db_stmt *s = db_query(w, e,
@@ -502,14 +502,31 @@ int upg_photo_insert(db_conn *w, const char *actor, long long user_id, long long
   return rc;
 }
 
+/* What the status rules look at: open milestones and photos per phase. */
+static int project_facts_load(db_conn *c, long long project_id, upg_project_facts *f, zd_error *e) {
+  memset(f, 0, sizeof *f);
+  long long open = 0;
+  int rc = db_scalar_int(c, e, &open, 0, "SELECT count(*) FROM reno_milestone WHERE project_id = ? AND done_on = 0", "i",
+                         project_id);
+  if (rc) return rc;
+  f->open_milestones = (int)open;
+  db_stmt *s = db_query(c, e, "SELECT phase, count(*) FROM reno_photo WHERE project_id = ? GROUP BY phase", "i", project_id);
+  if (!s) return e->rc;
+  while ((rc = db_step(s, e)) == DB_ROW) {
+    int ph = upg_phase_parse(db_col_text(s, 0));
+    if (ph >= 0) f->photos[ph] = (int)db_col_int(s, 1);
+  }
+  db_done(s);
+  return rc < 0 ? rc : ZD_OK;
+}
+
 int upg_status_set(db_conn *w, const char *actor, long long project_id, upg_status to, zd_error *e) {
   upg_project p;
   int rc = upg_project_get(w, project_id, &p, e);
   if (rc) return rc;
-  long long open = 0;
-  rc = db_scalar_int(w, e, &open, 0, "SELECT count(*) FROM reno_milestone WHERE project_id = ? AND done_on = 0", "i", project_id);
+  upg_project_facts f;
+  rc = project_facts_load(w, project_id, &f, e);
   if (rc) return rc;
-  upg_project_facts f = {(int)open};
   const char *why;
   rc = upg_status_apply(p.status, to, &f, &why);
   if (rc) return zd_fail(e, rc, "%s", why);

@@ -216,6 +216,10 @@ int upg_status_apply(upg_status from, upg_status to, const upg_project_facts *f,
     *why = "Every milestone must be done before the project is completed.";
     return ZD_ECONFLICT;
   }
+  if (to == UPS_IN_USE && (!f || f->photos[UPH_AFTER] < 1)) {
+    *why = "A project goes into use only with at least one photo taken after the renovation.";
+    return ZD_ECONFLICT;
+  }
   *why = NULL;
   return ZD_OK;
 }
@@ -277,6 +281,58 @@ upg_plaque_left upg_plaque_pending(int compliant, upg_plaque_decision d, int has
   if (d == PD_PENDING) return compliant ? UPL_NONE : UPL_DECIDE;
   if ((d == PD_MERGE || d == PD_REMOVE) && !has_proof) return UPL_CARRY_OUT;
   return UPL_NONE;
+}
+
+int upg_plaque_complies(const upg_whitelist *w, upg_location loc, const char *name, int rules_poster,
+                        int public_notice, int has_real_function, const char **why) {
+  if (!has_real_function) {
+    *why = "A plaque without a real function should come down.";
+    return 0;
+  }
+  return upg_plaque_compliant(w, loc, name, rules_poster, public_notice, why);
+}
+
+int upg_names_check(const char *const *names, int n, int *bad, const char **why) {
+  *bad = -1;
+  *why = NULL;
+  if (n < 0 || n > UPG_NAMES_MAX) {
+    *why = "At most 40 names per list.";
+    return ZD_EINVAL;
+  }
+  for (int i = 0; i < n; i++) {
+    const char *p = upg_text_problem(names[i], 50, 1);
+    if (p) {
+      *bad = i;
+      *why = strcmp(p, "The text is too long.") == 0 ? "A name is longer than 50 characters." : p;
+      return ZD_EINVAL;
+    }
+    for (int j = 0; j < i; j++)
+      if (strcmp(names[i], names[j]) == 0) {
+        *bad = i;
+        *why = "A name is listed twice.";
+        return ZD_EINVAL;
+      }
+  }
+  return ZD_OK;
+}
+
+int upg_limit_check(int n, const char **why) {
+  if (n < 0 || n > UPG_LIMIT_MAX) {
+    *why = "A limit is a whole number from 0 to 20.";
+    return ZD_EINVAL;
+  }
+  *why = NULL;
+  return ZD_OK;
+}
+
+int upg_plaque_counts(upg_location loc, upg_plaque_decision d, int rules_poster) {
+  return (loc == PL_EXTERIOR || loc == PL_INTERIOR) && !rules_poster && (d == PD_KEEP || d == PD_PENDING);
+}
+
+int upg_plaque_excess(const upg_plaque_limits *l, upg_location loc, int count) {
+  int max = loc == PL_EXTERIOR ? l->exterior : loc == PL_INTERIOR ? l->interior : -1;
+  if (max < 0 || count <= max) return 0;
+  return count - max;
 }
 
 /* --- tasks --- */

@@ -23,6 +23,10 @@ int upg_upload_put(db_conn *w, const char *actor, const upg_upload *u, int *crea
 /* A reference to an upload in a record: "" / NULL is none; otherwise it must be a
 ** registered sha256 (ZD_EINVAL naming the field). */
 int upg_upload_ref(db_conn *c, const char *sha, const char *field, zd_error *e);
+/* Is the upload shown on a public page? Today: a center photo. Its public copy
+** and thumbnail are then anyone's; otherwise only staff may see them
+** (upg_page_upload_public). */
+int upg_upload_is_public(db_conn *c, const char *sha, int *pub, zd_error *e);
 
 /* --- centers (upgrade_db.c) --- */
 #define UPG_MAX_AREAS 30
@@ -30,7 +34,7 @@ int upg_upload_ref(db_conn *c, const char *sha, const char *field, zd_error *e);
 
 typedef struct upg_area {
   long long id;
-  char name[192];
+  char name[244]; /* 60 characters of up to 4 bytes */
   int area_m2;
   unsigned fns; /* bit per upg_fn */
 } upg_area;
@@ -43,7 +47,7 @@ typedef struct upg_check {
 
 typedef struct upg_cphoto {
   char sha[65];
-  char caption[300];
+  char caption[404]; /* 100 characters of up to 4 bytes */
 } upg_cphoto;
 
 typedef struct upg_center {
@@ -77,6 +81,19 @@ typedef struct upg_center_change {
 
 int upg_center_update(db_conn *w, const char *actor, long long user_id, const org *village,
                       const upg_center_change *ch, zd_error *e);
+/* The rules of a change (lengths, ranges, a function for every room, photos
+** registered), checked by upg_center_update too. ZD_OK, or ZD_EINVAL with
+** *field (a key: "address", "gps", "floor_area_m2", "function_areas",
+** "checklist", "photos"), *index (the room, item or photo; -1) and *why (msgid). */
+int upg_center_change_check(const upg_center_change *ch, const char **field, int *index, const char **why);
+#define UPG_NAME_MAX 60
+#define UPG_ADDRESS_MAX 200
+#define UPG_HOURS_MAX 100
+#define UPG_PHONE_MAX 30
+#define UPG_ROOM_NAME_MAX 60
+#define UPG_AREA_M2_MAX 100000
+#define UPG_NOTE_MAX 500
+#define UPG_CAPTION_MAX 100
 
 /* --- plaques (upgrade_db.c) --- */
 typedef struct upg_plaque {
@@ -86,7 +103,10 @@ typedef struct upg_plaque {
   int rules_poster, public_notice;
   char name[256], issuing[256], reason[600], merged_into[256], proof[65], decided_by[65];
   char org_code[33], org_name[128];
+  char legal_basis[600];
+  int no_real_function; /* 1: it has no real function (§7: it comes down); 0 by default */
 } upg_plaque;
+#define UPG_LEGAL_BASIS_MAX 200
 
 #define UPG_WL_MAX 40
 typedef struct upg_wl {
@@ -94,6 +114,7 @@ typedef struct upg_wl {
   int configured;
   char *ext[UPG_WL_MAX], *in[UPG_WL_MAX];
   int next, nin;
+  upg_plaque_limits limits; /* the township's, or the default 4 / 4 */
 } upg_wl;
 
 typedef void (*upg_plaque_fn)(void *arg, const upg_plaque *p);
@@ -105,50 +126,53 @@ int upg_plaque_decide(db_conn *w, const char *actor, long long user_id, long lon
                       const char *reason, const char *merged_into, const char *proof, zd_error *e);
 int upg_whitelist_load(db_conn *c, long long township_id, upg_wl *wl, zd_error *e);
 void upg_whitelist_free(upg_wl *wl);
+/* limits: NULL keeps the township's present limits. */
 int upg_whitelist_save(db_conn *w, const char *actor, long long user_id, long long township_id, const char *const *ext,
-                       int next, const char *const *in, int nin, zd_error *e);
+                       int next, const char *const *in, int nin, const upg_plaque_limits *limits, zd_error *e);
 /* Is plaque p compliant under the whitelist of its village's township? */
 int upg_plaque_is_compliant(const upg_wl *wl, const upg_plaque *p, const char **why);
 
 /* --- funds and projects (upgrade_project_db.c) --- */
+/* Text fields hold their longest allowed text (100, 200 or 500 characters) at
+** up to 4 bytes a character, so that nothing is cut in the middle of one. */
 typedef struct upg_fund {
   long long id, org_id, total, created_at, allocated, spent;
-  char source[256], title[256], org_code[33], org_name[128];
+  char source[401], title[801], org_code[33], org_name[128];
 } upg_fund;
 
 typedef struct upg_project {
   long long id, fund_id, org_id, township_id, allocation, approved, spent, planned, created_at, updated_at;
   upg_status status;
-  char title[256], fund_title[256], fund_source[256], org_code[33], org_name[128];
+  char title[801], fund_title[801], fund_source[401], org_code[33], org_name[128];
 } upg_project;
 
 typedef struct upg_item {
   long long id, planned, spent;
   int check_item; /* -1: none */
   upg_decision decision;
-  char title[256], note[600];
+  char title[801], note[2001];
 } upg_item;
 
 typedef struct upg_spend {
   long long id, item_id, amount, spent_on, created_at;
   int over;
-  char payee[256], note[600], receipt[65], recorded_by[65], item_title[256];
+  char payee[401], note[2001], receipt[65], recorded_by[65], item_title[801];
 } upg_spend;
 
 typedef struct upg_approval {
   long long id, amount, created_at;
-  char reason[600], approver[65];
+  char reason[2001], approver[65];
 } upg_approval;
 
 typedef struct upg_milestone {
   long long id, due_on, done_on;
-  char title[256];
+  char title[801];
 } upg_milestone;
 
 typedef struct upg_photo {
   long long id, item_id, taken_at, created_at;
   upg_phase phase;
-  char spot[256], sha[65], caption[300];
+  char spot[401], sha[65], caption[801];
 } upg_photo;
 
 typedef struct upg_project_detail {
