@@ -16,16 +16,22 @@ struct group {
   group_stats stats;
 };
 
+/* Run a savepoint statement through the statement cache (parsed once). */
+static int sp(db_conn *w, const char *sql, zd_error *e) {
+  int rc = db_run(w, e, sql, "");
+  return rc < 0 ? rc : ZD_OK;
+}
+
 /* One job inside the open transaction, under its own savepoint. */
 static void run_one(db_conn *w, group_job *j) {
   j->err.rc = 0;
   j->err.msg[0] = 0;
-  j->rc = db_exec(w, "SAVEPOINT zd_job", &j->err);
+  j->rc = sp(w, "SAVEPOINT zd_job", &j->err);
   if (j->rc) return;
   j->rc = j->run(w, j->arg, &j->err);
   zd_error ignore;
-  if (j->rc) db_exec(w, "ROLLBACK TO SAVEPOINT zd_job", &ignore);
-  if (db_exec(w, "RELEASE SAVEPOINT zd_job", j->rc ? &ignore : &j->err) && !j->rc) j->rc = j->err.rc ? j->err.rc : ZD_EDB;
+  if (j->rc) sp(w, "ROLLBACK TO SAVEPOINT zd_job", &ignore);
+  if (sp(w, "RELEASE SAVEPOINT zd_job", j->rc ? &ignore : &j->err) && !j->rc) j->rc = j->err.rc ? j->err.rc : ZD_EDB;
 }
 
 static void fail_all(group_job *list, const zd_error *e) {
