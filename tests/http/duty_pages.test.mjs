@@ -222,6 +222,11 @@ describe('duty log, coverage, posts and deeds pages', () => {
     const t = await get('/o/zhanerxiang/coverage', 'township');
     assert.equal(t.status, 200);
     assert.equal((t.text.match(/<tr><td><a href="\/v\/[a-z]+\/coverage/g) || []).length, 8);
+    // on a phone the rows stack without the header: each figure says which column it is
+    assert.doesNotMatch(t.text, /<td>\d+<\/td>/);
+    for (const h of ['Coverage', 'Missed shifts', 'Late check-ins', 'Shifts nobody could take', 'Duty shifts'])
+      assert.equal(t.text.split(`<td data-label="${zh(h)}">`).length - 1, 8, h);
+    assert.ok(v.text.includes(`<td data-label="${zh('Hours covered / open')}">`));
     assert.equal((await get('/o/zhanerxiang/coverage', 'renhe-admin')).status, 404);
     assert.equal((await get('/o/renhe/coverage', 'township')).status, 404);
   });

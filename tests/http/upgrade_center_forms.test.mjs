@@ -387,6 +387,10 @@ describe('plaques: the add form on the center page; per-location limits on the c
     assert.equal(pg.status, 200);
     says(pg, 'Villages over the limit');
     assert.match(pg.text, /id="left-yinxing"[\s\S]*?class="over-limit"/);
+    // on a phone the rows stack without the header: each count says which column it is
+    assert.doesNotMatch(pg.text, /<td>\d+<\/td>/);
+    assert.match(pg.text, new RegExp(`<a href="/v/yinxing/center#plaques">[^<]*</a></td><td data-label="${esc(zh('Plaques on record'))}">\\d+</td>`));
+    assert.ok(pg.text.includes(`<td data-label="${esc(zh('Over the limit'))}">1</td>`));
     // removing it (decided remove): no longer counted
     const d = await api(srv.base, s['yinxing-admin'], 'POST', `/api/v1/plaques/${id}/decision`, { decision: 'remove', reason: '无实际职能' });
     assert.equal(d.status, 200, d.text);

@@ -32,9 +32,11 @@ static void deeds_table(req *r, buf *b, long long org_id, int public_only, int m
     duty_parse_date(db_col_text(s, 3), &promised);
     if (!duty_parse_date(db_col_text(s, 4), &done)) done = 0;
     duty_deed_state st = duty_deed_state_of(promised, done, today);
-    buf_printf(b, "<tr class=\"deed-%s\"><td>%s%r</td><td>%s</td><td>%s</td><td>%s%r%s", duty_deed_state_key(st),
-               db_col_text(s, 1), !db_col_int(s, 5) ? " 🔒" : "", db_col_text(s, 2), db_col_text(s, 3),
-               T(r, duty_deed_state_label(st)), done ? " " : "", done ? db_col_text(s, 4) : "");
+    buf_printf(b, "<tr class=\"deed-%s\"><td>%s%r</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
+                  "<td data-label=\"%s\">%s%r%s",
+               duty_deed_state_key(st), db_col_text(s, 1), !db_col_int(s, 5) ? " 🔒" : "", T(r, "Owner"), db_col_text(s, 2),
+               T(r, "Promised by"), db_col_text(s, 3), T(r, "Status"), T(r, duty_deed_state_label(st)), done ? " " : "",
+               done ? db_col_text(s, 4) : "");
     if (manage && !done)
       buf_printf(b, "<form class=\"inline\" method=\"post\" action=\"/v/%u/deeds/%lld/done\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
                     "<input type=\"date\" name=\"date\" required><button type=\"submit\">%s</button></form>",
@@ -58,8 +60,10 @@ static void posts_table(req *r, buf *b, long long org_id, int active_only, int m
                  T(r, "Post"), T(r, "Kind"), T(r, "Holder"), T(r, "Hours"));
     int k = duty_post_kind_parse(db_col_text(s, 1));
     int active = (int)db_col_int(s, 5);
-    buf_printf(b, "<tr%r><td>%s</td><td>%s</td><td>%s</td><td>%s", active ? "" : " class=\"ended\"", db_col_text(s, 2),
-               T(r, duty_post_kind_label(k < 0 ? DP_CONVENIENCE : (duty_post_kind)k)), db_col_text(s, 3), db_col_text(s, 4));
+    buf_printf(b, "<tr%r><td>%s</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s",
+               active ? "" : " class=\"ended\"", db_col_text(s, 2), T(r, "Kind"),
+               T(r, duty_post_kind_label(k < 0 ? DP_CONVENIENCE : (duty_post_kind)k)), T(r, "Holder"), db_col_text(s, 3),
+               T(r, "Hours"), db_col_text(s, 4));
     if (manage)
       buf_printf(b, "<form class=\"inline\" method=\"post\" action=\"/v/%u/posts\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
                     "<input type=\"hidden\" name=\"id\" value=\"%lld\"><input type=\"hidden\" name=\"active\" value=\"%d\">"
@@ -208,8 +212,10 @@ static int log_page(req *r, const org *v, int y, int m, const char *alert, int s
     char when[24], masked[40];
     duty_date_time(db_col_int(s, 1), when, sizeof when);
     duty_mask_phone(db_col_text(s, 3), masked, sizeof masked);
-    buf_printf(&b, "<tr><td>%s<br><small>%s</small></td><td>%s<br><small>%s</small></td><td>%s</td><td>%s</td><td>", when,
-               db_col_text(s, 7), db_col_text(s, 2), masked, db_col_text(s, 4), db_col_text(s, 5));
+    buf_printf(&b, "<tr><td>%s<br><small>%s</small></td><td data-label=\"%s\">%s<br><small>%s</small></td>"
+                   "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">",
+               when, db_col_text(s, 7), T(r, "Visitor"), db_col_text(s, 2), masked, T(r, "What they asked"), db_col_text(s, 4),
+               T(r, "What was done"), db_col_text(s, 5), T(r, "Case"));
     const char *num = db_col_text(s, 6);
     if (*num) buf_printf(&b, "<a href=\"/appeals/%u\">%s</a>", num, num);
     else if (can_appeal) {
@@ -324,11 +330,12 @@ int duty_page_coverage(req *r) {
     hours_text(d->covered_s, a, sizeof a);
     hours_text(d->open_s, o, sizeof o);
     int judged = d->has_shift && !d->oncall && d->user_id;
-    buf_printf(&b, "<tr class=\"%s v-%s\"><td>%s %s</td><td>%s</td><td>%s</td><td>%s</td><td>%s / %s</td></tr>", duty_day_kind_key(d->kind),
-               judged ? duty_verdict_key(d->verdict) : "none", date, T(r, duty_weekday_names[duty_weekday(d->day)]),
-               d->user_id ? d->name : "—",
+    buf_printf(&b, "<tr class=\"%s v-%s\"><td>%s %s</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
+                   "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s / %s</td></tr>",
+               duty_day_kind_key(d->kind), judged ? duty_verdict_key(d->verdict) : "none", date,
+               T(r, duty_weekday_names[duty_weekday(d->day)]), T(r, "Cadre"), d->user_id ? d->name : "—", T(r, "Check-in"),
                judged ? T(r, duty_verdict_label(d->verdict)) : d->oncall ? T(r, "On call") : T(r, duty_day_kind_label(d->kind)),
-               first, a, o);
+               T(r, "First check-in"), first, T(r, "Hours covered / open"), a, o);
   }
   buf_puts(&b, "</tbody></table>");
   int py = y, pm = m - 1;
@@ -369,9 +376,13 @@ int duty_page_township_coverage(req *r) {
   for (size_t i = 0; i < n && !rc; i++) {
     rc = duty_coverage(r, &vs[i], y, m, now, c);
     if (rc) break;
-    buf_printf(&b, "<tr><td><a href=\"/v/%u/coverage?month=%s\">%s</a></td><td>", vs[i].code, month, org_display_name(&vs[i], r->lang));
+    buf_printf(&b, "<tr><td><a href=\"/v/%u/coverage?month=%s\">%s</a></td><td data-label=\"%s\">", vs[i].code, month,
+               org_display_name(&vs[i], r->lang), T(r, "Coverage"));
     share_cell(r, &b, duty_cov_permille(c));
-    buf_printf(&b, "</td><td>%d</td><td>%d</td><td>%d</td><td>%d</td></tr>", c->missed, c->late, c->unfilled, c->duty_shifts);
+    buf_printf(&b, "</td><td data-label=\"%s\">%d</td><td data-label=\"%s\">%d</td><td data-label=\"%s\">%d</td>"
+                   "<td data-label=\"%s\">%d</td></tr>",
+               T(r, "Missed shifts"), c->missed, T(r, "Late check-ins"), c->late, T(r, "Shifts nobody could take"), c->unfilled,
+               T(r, "Duty shifts"), c->duty_shifts);
   }
   free(c);
   free(vs);
@@ -518,9 +529,9 @@ static int holidays_page(req *r, const org *o, int y, const char *alert, int sta
     long long day = 0;
     duty_parse_date(db_col_text(s, 0), &day);
     int off = (int)db_col_int(s, 1), here = db_col_int(s, 5) == o->id;
-    buf_printf(&b, "<tr class=\"%r\"><td>%s %s</td><td>%s</td><td>%s</td><td>%s", off ? "holiday" : "workday", db_col_text(s, 0),
-               T(r, duty_weekday_names[duty_weekday(day)]), T(r, off ? "Day off" : "Make-up workday"), db_col_text(s, 2),
-               db_col_text(s, 4));
+    buf_printf(&b, "<tr class=\"%r\"><td>%s %s</td><td data-label=\"%s\">%s</td><td>%s</td><td data-label=\"%s\">%s",
+               off ? "holiday" : "workday", db_col_text(s, 0), T(r, duty_weekday_names[duty_weekday(day)]), T(r, "Kind"),
+               T(r, off ? "Day off" : "Make-up workday"), db_col_text(s, 2), T(r, "Held by"), db_col_text(s, 4));
     if (manage && here)
       buf_printf(&b, " <form class=\"inline\" method=\"post\" action=\"/o/%u/holidays\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
                      "<input type=\"hidden\" name=\"date\" value=\"%s\"><input type=\"hidden\" name=\"kind\" value=\"clear\">"

@@ -117,8 +117,9 @@ static void pending_swaps(req *r, buf *b, const org *v, int y, int m, int may_ma
       buf_printf(b, "<h2>%s</h2><table class=\"list\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th></th></tr></thead><tbody>",
                  T(r, "Swap requests"), T(r, "Date"), T(r, "From"), T(r, "To"), T(r, "Status"));
     const char *state = db_col_text(s, 1);
-    buf_printf(b, "<tr><td>%s%r%s</td><td>%s</td><td>%s</td><td>%s</td><td>", db_col_text(s, 2),
-               *db_col_text(s, 3) ? " ⇄ " : "", db_col_text(s, 3), db_col_text(s, 4), db_col_text(s, 5),
+    buf_printf(b, "<tr><td>%s%r%s</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td><td>",
+               db_col_text(s, 2), *db_col_text(s, 3) ? " ⇄ " : "", db_col_text(s, 3), T(r, "From"), db_col_text(s, 4), T(r, "To"),
+               db_col_text(s, 5), T(r, "Status"),
                T(r, strcmp(state, "pending") == 0 ? "Waiting for approval" : strcmp(state, "approved") == 0 ? "Approved"
                     : strcmp(state, "rejected") == 0 ? "Rejected" : "Cancelled"));
     if (may_manage && strcmp(state, "pending") == 0)
@@ -206,9 +207,10 @@ static int roster_page(req *r, const org *v, int y, int m, const char *alert, co
     for (int i = 0; i < nd; i++) {
       if (!ms->has[i]) continue;
       const duty_shift *s = &ms->s[i];
-      buf_printf(&b, "<tr class=\"%s%r\"><td>%s %s</td><td>%s</td><td>%s%r</td></tr>", duty_day_kind_key(s->day_kind),
-                 s->user_id == r->user_id ? " mine" : "", s->date, T(r, duty_weekday_names[duty_weekday(s->day)]),
-                 T(r, s->oncall ? "On call" : "Duty at the center"), s->user_id ? s->name : T(r, "Nobody available"),
+      buf_printf(&b, "<tr class=\"%s%r\"><td>%s %s</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s%r</td></tr>",
+                 duty_day_kind_key(s->day_kind), s->user_id == r->user_id ? " mine" : "", s->date,
+                 T(r, duty_weekday_names[duty_weekday(s->day)]), T(r, "Shift"), T(r, s->oncall ? "On call" : "Duty at the center"),
+                 T(r, "Cadre"), s->user_id ? s->name : T(r, "Nobody available"),
                  s->user_id && duty_on_leave(req_db(r), s->user_id, s->day) ? " ⚑" : "");
     }
     buf_puts(&b, "</tbody></table>");
@@ -557,9 +559,9 @@ static void mine_shift(void *arg, const duty_shift *s) {
   if (!c->n++)
     buf_printf(c->b, "<table class=\"list\"><thead><tr><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>", T(c->r, "Date"),
                T(c->r, "Village"), T(c->r, "Shift"));
-  buf_printf(c->b, "<tr class=\"%s\"><td>%s %s</td><td><a href=\"/v/%u/duty\">%s</a></td><td>%s</td></tr>",
+  buf_printf(c->b, "<tr class=\"%s\"><td>%s %s</td><td><a href=\"/v/%u/duty\">%s</a></td><td data-label=\"%s\">%s</td></tr>",
              duty_day_kind_key(s->day_kind), s->date, T(c->r, duty_weekday_names[duty_weekday(s->day)]), s->org_code,
-             s->org_name, T(c->r, s->oncall ? "On call" : "Duty at the center"));
+             s->org_name, T(c->r, "Shift"), T(c->r, s->oncall ? "On call" : "Duty at the center"));
 }
 
 static int mine_page(req *r, const char *notice, const char *feed_url) {

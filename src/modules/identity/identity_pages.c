@@ -121,8 +121,8 @@ static int users_page(req *r, const char *notice, const char *error, int status)
   int n = 0;
   while ((rc = db_step(s, &r->err)) == DB_ROW) {
     int rl = role_parse(db_col_text(s, 2));
-    buf_printf(&b, "<tr><td>%s</td><td>%s</td><td>%s</td></tr>", db_col_text(s, 0), db_col_text(s, 1),
-               rl >= 0 ? T(r, role_label((role)rl)) : db_col_text(s, 2));
+    buf_printf(&b, "<tr><td>%s</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td></tr>", db_col_text(s, 0), T(r, "Name"),
+               db_col_text(s, 1), T(r, "Role"), rl >= 0 ? T(r, role_label((role)rl)) : db_col_text(s, 2));
     n++;
   }
   db_done(s);

@@ -38,10 +38,11 @@ static void task_row(void *arg, const upg_finding *f) {
   if (f->check_item >= 0) buf_printf(c->b, "<br><small>%s</small>", T(r, upg_check_label((upg_check_item)f->check_item)));
   upg_thumb_html(r, c->b, f->photo, T(r, "Photo of the finding"));
   if (f->report_note[0]) buf_printf(c->b, "<blockquote class=\"answer\">%s</blockquote>", f->report_note);
-  buf_printf(c->b, "</td><td>%s</td><td>", f->owner_name[0] ? f->owner_name : f->owner);
+  buf_printf(c->b, "</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">", T(r, "Owner"),
+             f->owner_name[0] ? f->owner_name : f->owner, T(r, "Deadline"));
   upg_date_html(c->b, f->deadline);
-  buf_printf(c->b, "</td><td class=\"state ts-%s\">%s%r</td>", upg_task_key(f->state), T(r, upg_task_label(f->state)),
-             late ? " ⚑" : "");
+  buf_printf(c->b, "</td><td class=\"state ts-%s\" data-label=\"%s\">%s%r</td>", upg_task_key(f->state), T(r, "State"),
+             T(r, upg_task_label(f->state)), late ? " ⚑" : "");
   if (c->forms) {
     buf_puts(c->b, "<td>");
     if (upg_task_can_reinspect(f->state) && upg_allows(r, PERM_INSPECT, f->org_id))

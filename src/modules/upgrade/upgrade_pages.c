@@ -31,14 +31,16 @@ static void plaque_rows(req *r, buf *b, json_t *plaques, int can_edit) {
              T(r, "Where"), T(r, "Plaque"), T(r, "Issued by"), T(r, "On the list"), T(r, "Decision"));
   json_array_foreach(plaques, i, p) {
     const char *pending = jstr(p, "pending");
-    buf_printf(b, "<tr id=\"plaque-%lld\"%r><td>%s</td><td>%s</td><td>%s", jint(p, "id"),
+    buf_printf(b, "<tr id=\"plaque-%lld\"%r><td>%s</td><td>%s</td><td data-label=\"%s\">%s", jint(p, "id"),
                strcmp(pending, "none") ? " class=\"pending\"" : "", jstr(p, "location_label"), jstr(p, "name"),
-               jstr(p, "issuing_body"));
+               T(r, "Issued by"), jstr(p, "issuing_body"));
     if (*jstr(p, "legal_basis"))
       buf_printf(b, "<br><small>%s%r%s</small>", T(r, "Legal basis"), r->lang == LANG_ZH ? "：" : ": ", jstr(p, "legal_basis"));
-    buf_printf(b, "</td><td>%s", json_is_true(json_object_get(p, "compliant")) ? T(r, "Yes") : T(r, "No"));
+    buf_printf(b, "</td><td data-label=\"%s\">%s", T(r, "On the list"),
+               json_is_true(json_object_get(p, "compliant")) ? T(r, "Yes") : T(r, "No"));
     if (!json_is_null(json_object_get(p, "problem"))) buf_printf(b, "<br><small>%s</small>", jstr(p, "problem"));
-    buf_printf(b, "</td><td><span class=\"state pd-%s\">%s</span>", jstr(p, "decision"), jstr(p, "decision_label"));
+    buf_printf(b, "</td><td data-label=\"%s\"><span class=\"state pd-%s\">%s</span>", T(r, "Decision"), jstr(p, "decision"),
+               jstr(p, "decision_label"));
     if (*jstr(p, "merged_into")) buf_printf(b, " → %s", jstr(p, "merged_into"));
     if (*jstr(p, "reason")) buf_printf(b, "<br><small>%s</small>", jstr(p, "reason"));
     json_t *proof = json_object_get(p, "proof");
@@ -109,7 +111,7 @@ int upg_center_page(req *r, const org *v, const char *error, int status) {
     buf_printf(&b, "<table class=\"list\"><thead><tr><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>", T(r, "Room"),
                T(r, "Floor area"), T(r, "Serves as"));
     json_array_foreach(areas, i, x) {
-      buf_printf(&b, "<tr><td>%s</td><td>", jstr(x, "name"));
+      buf_printf(&b, "<tr><td>%s</td><td data-label=\"%s\">", jstr(x, "name"), T(r, "Floor area"));
       if (jint(x, "area_m2") > 0) buf_printf(&b, "%lld m²", jint(x, "area_m2"));
       buf_puts(&b, "</td><td><ul class=\"chips\">");
       size_t k;
@@ -135,8 +137,8 @@ int upg_center_page(req *r, const org *v, const char *error, int status) {
     buf_printf(&b, "<table class=\"list\"><thead><tr><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>", T(r, "Item"),
                T(r, "State"), T(r, "Note"));
     json_array_foreach(json_object_get(j, "checklist"), i, x)
-      buf_printf(&b, "<tr><td>%s</td><td class=\"state cs-%s\">%s</td><td>%s</td></tr>", jstr(x, "label"), jstr(x, "state"),
-                 jstr(x, "state_label"), jstr(x, "note"));
+      buf_printf(&b, "<tr><td>%s</td><td class=\"state cs-%s\" data-label=\"%s\">%s</td><td>%s</td></tr>", jstr(x, "label"),
+                 jstr(x, "state"), T(r, "State"), jstr(x, "state_label"), jstr(x, "note"));
     buf_puts(&b, "</tbody></table>");
     buf_printf(&b, "<h2 id=\"plaques\">%s <small>%s</small></h2>", T(r, "Plaques"), T(r, "internal"));
     plaque_rows(r, &b, json_object_get(j, "plaques"), can_edit);
@@ -246,10 +248,15 @@ int upg_campaign_page(req *r, const org *t, const char *error, int status) {
              T(r, "Left to clean up"), T(r, "Over the limit"));
   size_t i;
   json_array_foreach(json_object_get(j, "villages"), i, x)
-    buf_printf(&b, "<tr%r><td><a href=\"/v/%u/center#plaques\">%s</a></td><td>%lld</td><td>%lld</td><td>%lld</td><td>%lld</td><td>%lld</td><td>%lld</td></tr>",
+    /* data-label: the column's name before each number when a phone stacks the row */
+    buf_printf(&b,
+               "<tr%r><td><a href=\"/v/%u/center#plaques\">%s</a></td><td data-label=\"%s\">%lld</td>"
+               "<td data-label=\"%s\">%lld</td><td data-label=\"%s\">%lld</td><td data-label=\"%s\">%lld</td>"
+               "<td data-label=\"%s\">%lld</td><td data-label=\"%s\">%lld</td></tr>",
                jint(x, "left") || jint(x, "excess") ? " class=\"overdue\"" : "", jstr(x, "code"), jstr(x, "name"),
-               jint(x, "plaques"), jint(x, "to_decide"), jint(x, "to_carry_out"), jint(x, "done"), jint(x, "left"),
-               jint(x, "excess"));
+               T(r, "Plaques on record"), jint(x, "plaques"), T(r, "To decide"), jint(x, "to_decide"),
+               T(r, "To carry out"), jint(x, "to_carry_out"), T(r, "Done"), jint(x, "done"), T(r, "Left to clean up"),
+               jint(x, "left"), T(r, "Over the limit"), jint(x, "excess"));
   buf_puts(&b, "</tbody></table>");
   json_array_foreach(json_object_get(j, "villages"), i, x) {
     if (!jint(x, "left") && !jint(x, "excess")) continue;

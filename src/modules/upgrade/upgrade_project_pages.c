@@ -37,11 +37,13 @@ typedef struct fund_ctx {
 
 static void fund_row(void *arg, const upg_fund *f) {
   fund_ctx *c = arg;
-  buf_printf(c->b, "<tr><td><a href=\"/funds/%lld\">%s</a></td><td>%s</td><td>", f->id, f->title, f->source);
+  req *r = c->r;
+  buf_printf(c->b, "<tr><td><a href=\"/funds/%lld\">%s</a></td><td data-label=\"%s\">%s</td><td data-label=\"%s\">", f->id,
+             f->title, T(r, "Fund source"), f->source, T(r, "Total"));
   upg_money_html(c->b, f->total);
-  buf_puts(c->b, "</td><td>");
+  buf_printf(c->b, "</td><td data-label=\"%s\">", T(r, "Allocated"));
   upg_money_html(c->b, f->allocated);
-  buf_puts(c->b, "</td><td>");
+  buf_printf(c->b, "</td><td data-label=\"%s\">", T(r, "Spent"));
   upg_money_html(c->b, f->spent);
   buf_puts(c->b, "</td></tr>");
   c->n++;
@@ -104,15 +106,16 @@ static void project_row(void *arg, const upg_project *p) {
     c->a[c->n].allocation = p->allocation;
     c->n++;
   }
-  buf_printf(b, "<tr><td><a href=\"/projects/%lld\">%s</a></td><td>", p->id, p->org_name);
+  buf_printf(b, "<tr><td><a href=\"/projects/%lld\">%s</a></td><td data-label=\"%s\">", p->id, p->org_name, T(r, "Allocation"));
   upg_money_html(b, p->allocation);
-  buf_puts(b, "</td><td>");
+  buf_printf(b, "</td><td data-label=\"%s\">", T(r, "Approved overrun"));
   upg_money_html(b, p->approved);
-  buf_puts(b, "</td><td>");
+  buf_printf(b, "</td><td data-label=\"%s\">", T(r, "Spent"));
   upg_money_html(b, p->spent);
-  buf_puts(b, "</td><td>");
+  buf_printf(b, "</td><td data-label=\"%s\">", T(r, "Remaining"));
   upg_money_html(b, p->allocation + p->approved - p->spent);
-  buf_printf(b, "</td><td class=\"state ps-%s\">%s</td></tr>", upg_status_key(p->status), T(r, upg_status_label(p->status)));
+  buf_printf(b, "</td><td class=\"state ps-%s\" data-label=\"%s\">%s</td></tr>", upg_status_key(p->status), T(r, "Status"),
+             T(r, upg_status_label(p->status)));
 }
 
 static void allocation_form(req *r, buf *b, const upg_fund *f, const alloc_ctx *c, const char *failed) {
@@ -392,11 +395,11 @@ int upg_project_page(req *r, long long id, const char *failed, const char *error
     const upg_item *it = &d.items[i];
     buf_printf(&b, "<tr><td>%s", it->title);
     if (it->note[0]) buf_printf(&b, "<br><small>%s</small>", it->note);
-    buf_printf(&b, "</td><td>%s</td><td class=\"state dc-%s\">%s</td><td>",
-               it->check_item >= 0 ? T(r, upg_check_label((upg_check_item)it->check_item)) : "",
-               upg_decision_key(it->decision), T(r, upg_decision_label(it->decision)));
+    buf_printf(&b, "</td><td data-label=\"%s\">%s</td><td class=\"state dc-%s\" data-label=\"%s\">%s</td><td data-label=\"%s\">",
+               T(r, "Checklist problem"), it->check_item >= 0 ? T(r, upg_check_label((upg_check_item)it->check_item)) : "",
+               upg_decision_key(it->decision), T(r, "Decision"), T(r, upg_decision_label(it->decision)), T(r, "Planned"));
     upg_money_html(&b, it->planned);
-    buf_puts(&b, "</td><td>");
+    buf_printf(&b, "</td><td data-label=\"%s\">", T(r, "Spent"));
     upg_money_html(&b, it->spent);
     buf_puts(&b, "</td></tr>");
   }
@@ -411,14 +414,14 @@ int upg_project_page(req *r, long long id, const char *failed, const char *error
     const upg_spend *s = &d.spend[i];
     buf_printf(&b, "<tr class=\"%s\"><td>", s->over ? "over" : "");
     upg_date_html(&b, s->spent_on);
-    buf_printf(&b, "</td><td>%s", s->item_title);
+    buf_printf(&b, "</td><td data-label=\"%s\">%s", T(r, "Item"), s->item_title);
     if (s->note[0]) buf_printf(&b, "<br><small>%s</small>", s->note);
-    buf_printf(&b, "</td><td>%s</td><td>", s->payee);
+    buf_printf(&b, "</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">", T(r, "Paid to"), s->payee, T(r, "Amount"));
     upg_money_html(&b, s->amount);
     if (s->over) buf_printf(&b, " <small>%s</small>", T(r, "beyond the allocation"));
     buf_puts(&b, "</td><td>");
     upg_thumb_html(r, &b, s->receipt, T(r, "Receipt"));
-    buf_printf(&b, "</td><td>%s</td></tr>", s->recorded_by);
+    buf_printf(&b, "</td><td data-label=\"%s\">%s</td></tr>", T(r, "Recorded by"), s->recorded_by);
   }
   if (!d.nspend) buf_printf(&b, "<tr><td colspan=\"6\">%s</td></tr>", T(r, "Nothing spent yet."));
   buf_puts(&b, "</tbody></table>");
@@ -430,9 +433,10 @@ int upg_project_page(req *r, long long id, const char *failed, const char *error
     for (size_t i = 0; i < d.napprovals; i++) {
       buf_puts(&b, "<tr><td>");
       upg_date_html(&b, d.approvals[i].created_at);
-      buf_puts(&b, "</td><td>");
+      buf_printf(&b, "</td><td data-label=\"%s\">", T(r, "Amount"));
       upg_money_html(&b, d.approvals[i].amount);
-      buf_printf(&b, "</td><td>%s</td><td>%s</td></tr>", d.approvals[i].reason, d.approvals[i].approver);
+      buf_printf(&b, "</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td></tr>", T(r, "Why"), d.approvals[i].reason,
+                 T(r, "Approved by"), d.approvals[i].approver);
     }
     buf_puts(&b, "</tbody></table>");
   }
