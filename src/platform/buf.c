@@ -34,7 +34,7 @@ static int grow(buf *b, size_t extra) {
 }
 
 void buf_append(buf *b, const char *s, size_t n) {
-  if (!n || !grow(b, n)) return;
+  if (!n || (b->len + n + 1 > b->cap && !grow(b, n))) return;
   memcpy(b->p + b->len, s, n);
   b->len += n;
   b->p[b->len] = 0;
@@ -54,24 +54,27 @@ char *buf_take(buf *b, size_t *len) {
   return p;
 }
 
+/* Bytes buf_html stops at: the five it escapes, and the terminating NUL. */
+static const unsigned char html_stop[256] = {[0] = 1, ['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1};
+
 void buf_html(buf *b, const char *s) {
   if (!s) return;
-  const char *start = s;
-  for (; *s; s++) {
-    const char *rep = NULL;
+  for (;;) {
+    const char *start = s;
+    while (!html_stop[(unsigned char)*s]) s++;
+    buf_append(b, start, (size_t)(s - start));
+    const char *rep;
     switch (*s) {
       case '&': rep = "&amp;"; break;
       case '<': rep = "&lt;"; break;
       case '>': rep = "&gt;"; break;
       case '"': rep = "&quot;"; break;
       case '\'': rep = "&#39;"; break;
-      default: continue;
+      default: return; /* NUL */
     }
-    buf_append(b, start, (size_t)(s - start));
     buf_puts(b, rep);
-    start = s + 1;
+    s++;
   }
-  buf_append(b, start, (size_t)(s - start));
 }
 
 void buf_url(buf *b, const char *s) {
@@ -118,10 +121,17 @@ void buf_jsonstr(buf *b, const char *s) {
   buf_append(b, run, (size_t)(s - run));
 }
 
+void buf_int(buf *b, long long v) {
+  char t[24], *p = t + sizeof t;
+  unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+  do { *--p = (char)('0' + u % 10); u /= 10; } while (u);
+  if (v < 0) *--p = '-';
+  buf_append(b, p, (size_t)(t + sizeof t - p));
+}
+
 void buf_vprintf(buf *b, const char *fmt, va_list ap) {
   const char *run = fmt;
-  for (const char *f = fmt; *f; f++) {
-    if (*f != '%') continue;
+  for (const char *f = fmt; (f = strchr(f, '%')) != NULL; f++) {
     buf_append(b, run, (size_t)(f - run));
     f++;
     char tmp[32];
@@ -130,13 +140,13 @@ void buf_vprintf(buf *b, const char *fmt, va_list ap) {
       case 'r': buf_puts(b, va_arg(ap, const char *)); break;
       case 'u': buf_url(b, va_arg(ap, const char *)); break;
       case 'j': buf_jsonstr(b, va_arg(ap, const char *)); break;
-      case 'd': snprintf(tmp, sizeof tmp, "%d", va_arg(ap, int)); buf_puts(b, tmp); break;
+      case 'd': buf_int(b, va_arg(ap, int)); break;
       case 'z':
         if (f[1] == 'u') { f++; snprintf(tmp, sizeof tmp, "%zu", va_arg(ap, size_t)); buf_puts(b, tmp); }
         break;
       case 'l':
-        if (f[1] == 'd') { f++; snprintf(tmp, sizeof tmp, "%ld", va_arg(ap, long)); buf_puts(b, tmp); }
-        else if (f[1] == 'l' && f[2] == 'd') { f += 2; snprintf(tmp, sizeof tmp, "%lld", va_arg(ap, long long)); buf_puts(b, tmp); }
+        if (f[1] == 'd') { f++; buf_int(b, va_arg(ap, long)); }
+        else if (f[1] == 'l' && f[2] == 'd') { f += 2; buf_int(b, va_arg(ap, long long)); }
         break;
       case '%': buf_putc(b, '%'); break;
       case 0: f--; break; /* trailing '%': drop it */

@@ -34,6 +34,8 @@ int buf_ok(const buf *b);
 void buf_append(buf *b, const char *s, size_t n);
 void buf_puts(buf *b, const char *s);
 void buf_putc(buf *b, char c);
+/* v in decimal (without snprintf: it was most of the cost of a number in a reply). */
+void buf_int(buf *b, long long v);
 void buf_printf(buf *b, const char *fmt, ...);
 void buf_vprintf(buf *b, const char *fmt, va_list ap);
 /* Hand the bytes over to the caller (who frees them); b becomes empty. */

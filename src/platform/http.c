@@ -147,7 +147,9 @@ static void dispatch(reqctx *c) {
     return;
   }
   char allow[128];
-  int i = route_match(a->routes, a->nroutes, r->method, r->path, &r->params, allow, sizeof allow);
+  /* the route was found on the first call (for its body limit); only its captures are left */
+  int i = c->route >= 0 ? (route_captures(a->routes, c->route, r->path, &r->params) ? ROUTE_NONE : c->route)
+                        : route_match(a->routes, a->nroutes, r->method, r->path, &r->params, allow, sizeof allow);
   if (i == ROUTE_NONE) {
     zd_fail(&r->err, ZD_ENOTFOUND, "No page or resource at this address.");
     resp_error(r, ZD_ENOTFOUND);
@@ -233,6 +235,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     c->max_body = s->app->cfg->max_body;
     int ri = route_match(s->app->routes, s->app->nroutes, method, url, NULL, NULL, 0);
     if (ri >= 0 && s->app->routes[ri].max_body) c->max_body = s->app->routes[ri].max_body;
+    c->route = ri >= 0 ? ri : -1;
     const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (cl && strtoull(cl, NULL, 10) > c->max_body) c->too_big = 1;
     atomic_fetch_add(&s->inflight, 1);

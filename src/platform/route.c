@@ -45,14 +45,17 @@ fail:
 int route_match(const route *tab, size_t n, const char *method, const char *path, kvlist *params,
                 char *allow, size_t allow_len) {
   const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
-  int path_seen = 0;
   if (allow && allow_len) allow[0] = 0;
+  /* the routes of this method first: the usual case needs no more */
+  for (size_t i = 0; i < n; i++) {
+    if (strcmp(tab[i].method, m) != 0 || !match(tab[i].pattern, path, NULL)) continue;
+    if (params && !match(tab[i].pattern, path, params)) return ROUTE_NONE; /* capture too long */
+    return (int)i;
+  }
+  /* none: does the path exist with another method (405 and its Allow list)? */
+  int path_seen = 0;
   for (size_t i = 0; i < n; i++) {
     if (!match(tab[i].pattern, path, NULL)) continue;
-    if (strcmp(tab[i].method, m) == 0) {
-      if (params && !match(tab[i].pattern, path, params)) return ROUTE_NONE; /* capture too long */
-      return (int)i;
-    }
     path_seen = 1;
     if (allow && !strstr(allow, tab[i].method)) {
       size_t l = strlen(allow);
@@ -64,4 +67,8 @@ int route_match(const route *tab, size_t n, const char *method, const char *path
     }
   }
   return path_seen ? ROUTE_BAD_METHOD : ROUTE_NONE;
+}
+
+int route_captures(const route *tab, int i, const char *path, kvlist *params) {
+  return match(tab[i].pattern, path, params) ? 0 : -1;
 }

@@ -50,5 +50,7 @@ enum { ROUTE_NONE = -1, ROUTE_BAD_METHOD = -2 };
 ** Captures are appended to params. */
 int route_match(const route *tab, size_t n, const char *method, const char *path, kvlist *params,
                 char *allow, size_t allow_len);
+/* The captures of route i (which route_match found for this path) into params; -1 if one is too long. */
+int route_captures(const route *tab, int i, const char *path, kvlist *params);
 
 #endif
