@@ -258,6 +258,9 @@ describe('the cadres\' pages', () => {
     const main = mainOf(r.text);
     assert.ok(main.includes(`<a href="/appeals/${c.number}">${c.number}</a>`), 'the case is not listed');
     assert.ok(main.includes('村委会门口积水'));
+    // on a phone the stacked cells name their column (the header row is hidden there)
+    assert.match(main, /<td class="state state-registered" data-label="状态">/);
+    assert.match(main, /<td data-label="办理时限">/);
     // filters and search work on the page too
     const f = await page('GET', `/appeals?q=${encodeURIComponent('门口积水')}&status=registered`, { auth: s });
     assertHtml(f, 200, 'filtered');

@@ -6,8 +6,6 @@
 #include "appeal_core.h"
 #include "modules/audit/audit.h"
 
-static json_t *public_json(req *r, const appeal *a);
-
 static void add_event(void *arg, long long at, const char *actor, const char *action, const char *from, const char *to,
                       const char *note, int is_public) {
   json_t *arr = arg;
@@ -20,35 +18,82 @@ static void add_event(void *arg, long long at, const char *actor, const char *ac
   json_array_append_new(arr, ev);
 }
 
-/* The raiser's timeline entry: the action and its date, never who or the text.
-** (Built without json_pack and without a note to delete again: this is the hot
-** path of public tracking, see docs/performance.md.) */
-static void add_public_event(void *arg, long long at, const char *actor, const char *action, const char *from,
-                             const char *to, const char *note, int is_public) {
-  (void)actor; (void)note; (void)is_public;
-  json_t *ev = json_object();
-  json_object_set_new_nocheck(ev, "at", json_integer((json_int_t)at));
-  json_object_set_new_nocheck(ev, "action", json_string(action));
-  json_object_set_new_nocheck(ev, "from", json_string(from));
-  json_object_set_new_nocheck(ev, "to", json_string(to));
-  json_array_append_new(arg, ev);
+/* What the raiser (and only they) sees: no notes, no owners, no contact
+** details; the timeline gives the action and its date, never who or the text.
+** Written straight into the reply, in the key order jansson gave it before:
+** number, village, kind, status, status_label, created_at, updated_at, answer,
+** rating, can_rate, timeline [{at, action, from, to}] (docs/performance.md). */
+typedef struct public_ctx {
+  req *r;
+  buf *b;
+  int events;
+} public_ctx;
+
+/* The reply is written with buf_append and buf_jsonstr (the escaper of %j)
+** rather than buf_printf: a format is parsed again for every event. */
+#define PUT(b, lit) buf_append((b), (lit), sizeof(lit) - 1)
+
+/* "s" escaped, with its quotes. */
+static void put_str(buf *b, const char *s) {
+  PUT(b, "\"");
+  buf_jsonstr(b, s);
+  PUT(b, "\"");
 }
 
-/* What the raiser (and only they) sees: no notes, no owners, no contact details. */
-static json_t *public_json(req *r, const appeal *a) {
-  appeal_state s = a->fsm.state;
-  json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I}", "number", a->number, "village", a->org_code, "kind",
-                        appeal_kind_key(a->kind), "status", appeal_state_key(s), "status_label",
-                        T(r, appeal_state_label(s)), "created_at", (json_int_t)a->created_at, "updated_at",
-                        (json_int_t)a->updated_at);
-  json_object_set_new(j, "answer", s >= AS_ANSWERED && s != AS_REOPENED && a->answer[0] ? json_string(a->answer) : json_null());
-  json_object_set_new(j, "rating", a->fsm.rating != AR_NONE ? json_string(appeal_rating_key(a->fsm.rating)) : json_null());
-  json_object_set_new(j, "can_rate", json_boolean(s == AS_ANSWERED));
-  json_t *tl = json_array();
-  zd_error e;
-  appeal_events(req_db(r), a->id, 1, add_public_event, tl, &e); /* public timeline: actions and dates only */
-  json_object_set_new(j, "timeline", tl);
-  return j;
+static void public_head(void *arg, const appeal_public *p) {
+  public_ctx *c = arg;
+  buf *b = c->b;
+  appeal_state s = p->state;
+  PUT(b, "{\"number\":");
+  put_str(b, p->number);
+  PUT(b, ",\"village\":");
+  put_str(b, p->org_code);
+  PUT(b, ",\"kind\":");
+  put_str(b, appeal_kind_key(p->kind));
+  PUT(b, ",\"status\":");
+  put_str(b, appeal_state_key(s));
+  PUT(b, ",\"status_label\":");
+  put_str(b, T(c->r, appeal_state_label(s)));
+  PUT(b, ",\"created_at\":");
+  buf_int(b, p->created_at);
+  PUT(b, ",\"updated_at\":");
+  buf_int(b, p->updated_at);
+  PUT(b, ",\"answer\":");
+  if (s >= AS_ANSWERED && s != AS_REOPENED && p->answer[0]) put_str(b, p->answer);
+  else PUT(b, "null");
+  PUT(b, ",\"rating\":");
+  if (p->rating != AR_NONE) put_str(b, appeal_rating_key(p->rating));
+  else PUT(b, "null");
+  if (s == AS_ANSWERED) PUT(b, ",\"can_rate\":true,\"timeline\":[");
+  else PUT(b, ",\"can_rate\":false,\"timeline\":[");
+}
+
+static void public_event(void *arg, long long at, const char *actor, const char *action, const char *from,
+                         const char *to, const char *note, int is_public) {
+  (void)actor; (void)note; (void)is_public;
+  public_ctx *c = arg;
+  buf *b = c->b;
+  if (c->events++) PUT(b, ",{\"at\":");
+  else PUT(b, "{\"at\":");
+  buf_int(b, at);
+  PUT(b, ",\"action\":");
+  put_str(b, action);
+  PUT(b, ",\"from\":");
+  put_str(b, from);
+  PUT(b, ",\"to\":");
+  put_str(b, to);
+  PUT(b, "}");
+}
+
+/* Close the reply and hand it over. */
+static int public_reply(req *r, buf *b, int status) {
+  PUT(b, "]}");
+  if (!buf_ok(b)) {
+    buf_free(b);
+    return zd_fail(&r->err, ZD_EINTERNAL, "cannot encode JSON");
+  }
+  resp_text(r, status, "application/json", b);
+  return ZD_OK;
 }
 
 static json_t *internal_json(req *r, const appeal *a, int with_events) {
@@ -103,12 +148,24 @@ int appeal_api_public_create(req *r) {
   return appeal_submit_grouped(r, j, &in, 0, public_created);
 }
 
-/* GET /api/v1/public/appeals/{number}?code= */
+/* GET /api/v1/public/appeals/{number}?code= — the case by number and code in
+** one query, then its public timeline. Wrong pairs are rate-limited per address
+** as in appeal_public_lookup: every lookup takes a unit, a right one gives it back. */
 int appeal_api_public_get(req *r) {
-  appeal a;
-  int rc = appeal_public_lookup(r, req_param(r, "number"), req_query(r, "code"), &a);
+  long long now;
+  char key[96];
+  int rc = appeal_track_take(r, key, sizeof key, &now);
   if (rc) return rc;
-  return resp_json(r, 200, public_json(r, &a));
+  buf b = BUF_INIT;
+  public_ctx c = {r, &b, 0};
+  rc = appeal_public_find(req_db(r), req_param(r, "number"), req_query(r, "code"), public_head, public_event, &c,
+                          &r->err);
+  if (rc != ZD_ENOTFOUND) rl_give_back(r->app->limits, key, now, 3600); /* only wrong pairs add up */
+  if (rc) {
+    buf_free(&b);
+    return rc;
+  }
+  return public_reply(r, &b, 200);
 }
 
 /* POST /api/v1/public/appeals/{number}/rating {"code","rating"} */
@@ -125,9 +182,16 @@ int appeal_api_public_rate(req *r) {
     char allowed[200] = "";
     rc = appeal_do(r, a.number, &ch, &a, allowed, sizeof allowed);
   }
-  json_decref(j);
-  if (rc) return rc;
-  return resp_json(r, 200, public_json(r, &a));
+  /* the reply is the tracking reply, read again after the COMMIT */
+  buf b = BUF_INIT;
+  public_ctx c = {r, &b, 0};
+  if (!rc) rc = appeal_public_find(req_db(r), a.number, code, public_head, public_event, &c, &r->err);
+  json_decref(j); /* code pointed into it */
+  if (rc) {
+    buf_free(&b);
+    return rc;
+  }
+  return public_reply(r, &b, 200);
 }
 
 /* POST /api/v1/appeals — a cadre enters a matter raised offline */

@@ -9,7 +9,6 @@
 #include "modules/identity/identity.h"
 #include "platform/log.h"
 
-#define LOOKUP_FAILS_PER_HOUR 60
 
 void appeal_actor(req *r, char *out, size_t n) {
   if (r->user_id) snprintf(out, n, "user:%s", r->login);
@@ -116,15 +115,22 @@ int appeal_do(req *r, const char *number, const appeal_change *ch, appeal *out, 
   return rc;
 }
 
-int appeal_public_lookup(req *r, const char *number, const char *code, appeal *a) {
-  long long now = (long long)time(NULL);
-  char key[96];
-  snprintf(key, sizeof key, "track:%s", r->client);
+int appeal_track_take(req *r, char *key, size_t n, long long *now) {
+  *now = (long long)time(NULL);
+  snprintf(key, n, "track:%s", r->client);
   /* every lookup takes a unit; a right one gives it back, so only wrong ones add up */
-  if (!rl_take(r->app->limits, key, now, 3600, LOOKUP_FAILS_PER_HOUR)) {
+  if (!rl_take(r->app->limits, key, *now, 3600, APPEAL_LOOKUP_FAILS_PER_HOUR)) {
     resp_header(r, "Retry-After", "3600");
     return zd_fail(&r->err, ZD_ERATE, "Too many wrong case numbers or codes from this address; please try again later.");
   }
+  return ZD_OK;
+}
+
+int appeal_public_lookup(req *r, const char *number, const char *code, appeal *a) {
+  long long now;
+  char key[96];
+  int rc = appeal_track_take(r, key, sizeof key, &now);
+  if (rc) return rc;
   if (!number || !code || !appeal_code_ok(req_db(r), number, code))
     return zd_fail(&r->err, ZD_ENOTFOUND, "No case matches this number and code.");
   rl_give_back(r->app->limits, key, now, 3600);

@@ -20,6 +20,11 @@ int appeal_submit_grouped(req *r, json_t *j, const appeal_new *in, int offline,
 int appeal_scoped(req *r, const char *number, perm p, appeal *a);
 /* One transition in its own write transaction. */
 int appeal_do(req *r, const char *number, const appeal_change *ch, appeal *out, char *allowed, size_t allowed_len);
+/* Wrong number/code pairs allowed per address and hour before 429. */
+#define APPEAL_LOOKUP_FAILS_PER_HOUR 60
+/* Public tracking's limit on wrong number/code pairs per address: takes a unit
+** (429 when none is left) and fills the key to give it back with on a right pair. */
+int appeal_track_take(req *r, char *key, size_t n, long long *now);
 /* The raiser's lookup by number + code (wrong pairs rate-limited, 404). */
 int appeal_public_lookup(req *r, const char *number, const char *code, appeal *a);
 void appeal_mask_phone(const char *p, char *out, size_t n);

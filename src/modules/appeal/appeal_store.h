@@ -14,6 +14,7 @@ typedef struct appeal_filter {
   const char *village, *state, *kind, *mode, *owner, *q;
   int overdue, open_only;
   int limit, offset;
+  int brief; /* rows for the work-list page: see appeal_list */
 } appeal_filter;
 
 typedef void (*appeal_row_fn)(void *arg, const appeal *a);
@@ -32,7 +33,27 @@ void appeal_row(db_stmt *s, appeal *a);
 int appeal_transition(db_conn *w, const char *actor, const char *number, const appeal_change *ch, appeal *out,
                       char *allowed, size_t allowed_len, zd_error *e);
 int appeal_events(db_conn *c, long long id, int public_only, appeal_event_fn fn, void *arg, zd_error *e);
-/* Cases in the user's scope matching f, newest first; *total counts all matches. */
+
+/* What the raiser sees of a case. The strings point into the row and are valid
+** only during the callback. */
+typedef struct appeal_public {
+  long long id, created_at, updated_at;
+  const char *number, *org_code, *answer;
+  appeal_kind kind;
+  appeal_state state;
+  appeal_rating rating;
+} appeal_public;
+typedef void (*appeal_public_fn)(void *arg, const appeal_public *p);
+/* The case with this number whose tracking code is code (as typed: case, spaces
+** and dash are normalised): calls fn once, then ev for each entry of the public
+** timeline (what and when: actor and note are passed as ""), in order, and
+** returns ZD_OK; or ZD_ENOTFOUND. */
+int appeal_public_find(db_conn *c, const char *number, const char *code, appeal_public_fn fn, appeal_event_fn ev,
+                       void *arg, zd_error *e);
+/* Cases in the user's scope matching f, newest first; *total counts all matches.
+** With f->brief the rows hold only what the work-list page shows: number,
+** org_name, kind, content, fsm.state, owner_login and deadline; every other
+** field is 0 or "". */
 int appeal_list(db_conn *c, long long user_id, const appeal_filter *f, appeal_row_fn fn, void *arg, long long *total,
                 zd_error *e);
 

@@ -26,30 +26,52 @@ static const char *klab(int i) { return appeal_kind_label((appeal_kind)i); }
 static const char *mkey(int i) { return appeal_mode_key((appeal_mode)i); }
 static const char *mlab(int i) { return appeal_mode_label((appeal_mode)i); }
 
-typedef struct rows_ctx { req *r; buf *b; long long now; } rows_ctx;
+/* One list row costs the SQL of its case plus this: the catalogue is asked
+** once per label a page (not twice a row), and the deadline is the only date. */
+typedef struct rows_ctx {
+  req *r;
+  buf *b;
+  long long now;
+  const char *kind_label[AK_COUNT], *state_label[AS_COUNT];
+  const char *col_kind, *col_status, *col_owner, *col_deadline; /* column names before cells on a phone */
+} rows_ctx;
+
+/* YYYY-MM-DD of epoch seconds in local time (appeal_date_text's "%Y-%m-%d" without strftime). */
+static void day_text(long long t, char out[16]) {
+  time_t tt = (time_t)t;
+  struct tm tm;
+  localtime_r(&tt, &tm);
+  int y = tm.tm_year + 1900, m = tm.tm_mon + 1, d = tm.tm_mday;
+  if (y < 1000 || y > 9999) { date_text(t, out, 16); return; }
+  out[0] = (char)('0' + y / 1000); out[1] = (char)('0' + y / 100 % 10); out[2] = (char)('0' + y / 10 % 10);
+  out[3] = (char)('0' + y % 10); out[4] = '-'; out[5] = (char)('0' + m / 10); out[6] = (char)('0' + m % 10);
+  out[7] = '-'; out[8] = (char)('0' + d / 10); out[9] = (char)('0' + d % 10); out[10] = 0;
+}
 
 static void row(void *arg, const appeal *a) {
   rows_ctx *c = arg;
   req *r = c->r;
-  char d[16], dl[16] = "";
-  date_text(a->created_at, d, sizeof d);
-  if (a->deadline) date_text(a->deadline, dl, sizeof dl);
+  char dl[16] = "";
+  if (a->deadline) day_text(a->deadline, dl);
   int late = appeal_overdue(a->fsm.state, a->deadline, c->now);
+  /* the first 40 characters (at most 126 bytes) */
   char excerpt[130];
+  const unsigned char *p = (const unsigned char *)a->content;
   size_t n = 0, chars = 0;
-  for (const char *p = a->content; *p && chars < 40; p++) {
-    if (n + 4 >= sizeof excerpt) break;
-    excerpt[n++] = *p;
-    if (((unsigned char)p[1] & 0xC0) != 0x80) chars++;
-  }
+  while (p[n] && chars < 40 && n + 4 < sizeof excerpt)
+    if ((p[++n] & 0xC0) != 0x80) chars++; /* a character ends before a byte that does not continue it */
+  memcpy(excerpt, p, n);
   excerpt[n] = 0;
+  const char **kl = &c->kind_label[a->kind], **sl = &c->state_label[a->fsm.state];
+  if (!*kl) *kl = T(r, appeal_kind_label(a->kind));
+  if (!*sl) *sl = T(r, appeal_state_label(a->fsm.state));
   buf_printf(c->b,
-             "<tr%r><td><a href=\"/appeals/%u\">%s</a></td><td>%s</td><td>%s</td><td>%s%s</td><td class=\"state state-%s\">%s%r</td>"
-             "<td>%s</td><td>%s</td></tr>",
-             late ? " class=\"overdue\"" : "", a->number, a->number, a->org_name, T(r, appeal_kind_label(a->kind)), excerpt,
-             chars >= 40 ? "…" : "", appeal_state_key(a->fsm.state), T(r, appeal_state_label(a->fsm.state)),
-             late ? " ⚑" : "", a->owner_login, dl);
-  (void)d;
+             "<tr%r><td><a href=\"/appeals/%u\">%s</a></td><td>%s</td><td data-label=\"%s\">%s</td><td>%s%s</td>"
+             "<td class=\"state state-%s\" data-label=\"%s\">%s%r</td><td data-label=\"%s\">%s</td>"
+             "<td data-label=\"%s\">%s</td></tr>",
+             late ? " class=\"overdue\"" : "", a->number, a->number, a->org_name, c->col_kind, *kl, excerpt,
+             chars >= 40 ? "…" : "", appeal_state_key(a->fsm.state), c->col_status, *sl, late ? " ⚑" : "", c->col_owner,
+             a->owner_login, c->col_deadline, dl);
 }
 
 int appeal_page_list(req *r) {
@@ -79,8 +101,9 @@ int appeal_page_list(req *r) {
              f.overdue ? " checked" : "", T(r, "Overdue only"), f.open_only ? " checked" : "", T(r, "Open only"), T(r, "Filter"));
   buf_printf(&b, "<table class=\"list\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
              T(r, "Number"), T(r, "Village"), T(r, "Kind"), T(r, "Matter"), T(r, "Status"), T(r, "Owner"), T(r, "Deadline"));
-  rows_ctx c = {r, &b, (long long)time(NULL)};
+  rows_ctx c = {r, &b, (long long)time(NULL), {0}, {0}, T(r, "Kind"), T(r, "Status"), T(r, "Owner"), T(r, "Deadline")};
   long long total = 0;
+  f.brief = 1; /* row() reads only what appeal_list's brief rows hold */
   rc = appeal_list(req_db(r), r->user_id, &f, row, &c, &total, &r->err);
   if (rc) { buf_free(&b); return rc; }
   if (!total) buf_printf(&b, "<tr><td colspan=\"7\">%s</td></tr>", T(r, "No matters match."));
