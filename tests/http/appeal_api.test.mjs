@@ -16,7 +16,7 @@ const PHONE = '13812345678';
 const NAME = '王小明';
 const PLACE = '三组老槐树下';
 const CODE_RE = /^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/;
-const NUMBER_RE = /^\d{6}-\d{4,5}$/;
+const NUMBER_RE = /^\d{6}-\d{4,6}$/;
 const PUBLIC_KEYS = ['answer', 'can_rate', 'created_at', 'kind', 'number', 'rating', 'status', 'status_label', 'timeline',
   'updated_at', 'village'];
 

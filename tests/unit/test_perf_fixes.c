@@ -225,6 +225,34 @@ static void case_numbers_stay_in_sequence(void **state) {
   (void)n4;
 }
 
+/* A day with 99,999 cases goes on to six digits (DAY-100000) and counts them. */
+static void case_numbers_go_past_99999(void **state) {
+  fixture *f = *state;
+  char day[8], want[24], n[24];
+  time_t now = time(NULL);
+  struct tm tm;
+  localtime_r(&now, &tm);
+  strftime(day, sizeof day, "%y%m%d", &tm);
+  zd_error e = {0, ""};
+  db_conn *w = db_writer(f->d);
+  assert_int_equal(db_begin(w, &e), ZD_OK);
+  assert_int_equal(db_run(w, &e,
+                          "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 99999) "
+                          "INSERT OR IGNORE INTO appeal(number, code_hash, org_id, kind, channel, content, state, created_at, updated_at) "
+                          "SELECT ? || '-' || substr('0000' || i, -max(4, length(i))), 'x', "
+                          "(SELECT id FROM org WHERE code = 'renhe'), 'village', 'online', 'bulk', 'received', 0, 0 FROM k",
+                          "s", day),
+                   DB_DONE);
+  assert_int_equal(db_commit(w, &e), ZD_OK);
+  db_release(w);
+  new_case(f->d, "第十万件", n, 1);
+  snprintf(want, sizeof want, "%s-100000", day);
+  assert_string_equal(n, want);
+  new_case(f->d, "第十万零一件", n, 1);
+  snprintf(want, sizeof want, "%s-100001", day);
+  assert_string_equal(n, want);
+}
+
 static void collect(void *arg, const appeal *a) {
   buf *b = arg;
   buf_printf(b, "%s,", a->number);
@@ -644,6 +672,7 @@ int main(void) {
     cmocka_unit_test_setup_teardown(open_statement_keeps_its_snapshot, setup_plain, teardown),
     cmocka_unit_test(resp_json_writes_what_json_dumps_wrote),
     cmocka_unit_test_setup_teardown(case_numbers_stay_in_sequence, setup_demo, teardown),
+    cmocka_unit_test_setup_teardown(case_numbers_go_past_99999, setup_demo, teardown),
     cmocka_unit_test_setup_teardown(work_list_filters_and_pages, setup_demo, teardown),
     cmocka_unit_test_setup_teardown(work_list_one_village_and_many, setup_demo, teardown),
     cmocka_unit_test_setup_teardown(tracking_reply_is_the_public_case, setup_demo, teardown),

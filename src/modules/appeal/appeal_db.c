@@ -194,7 +194,7 @@ static int day_count(db_conn *w, const char *day, long long *out, zd_error *e) {
   if (!taken || next) {
     char lo[24], hi[24];
     snprintf(lo, sizeof lo, "%.6s-0000", day);
-    snprintf(hi, sizeof hi, "%.6s-99999", day);
+    snprintf(hi, sizeof hi, "%.6s-999999", day); /* every number of the day sorts at or below it */
     rc = db_scalar_int(w, e, &n, 0, "SELECT count(*) FROM appeal WHERE number >= ? AND number <= ?", "ss", lo, hi);
     if (rc) return rc;
   }
@@ -239,7 +239,7 @@ int appeal_create(db_conn *w, const char *actor, long long entered_by, const app
   long long today = 0;
   rc = day_count(w, day, &today, e);
   if (rc) return rc;
-  if (today >= 99999) return zd_fail(e, ZD_EUNAVAIL, "Too many cases today.");
+  if (today >= 999999) return zd_fail(e, ZD_EUNAVAIL, "Too many cases today.");
   snprintf(number, 24, "%.6s-%04d", day, (int)(today + 1));
   char norm[9], h[65];
   appeal_new_code(code);
