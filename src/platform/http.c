@@ -277,6 +277,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
   reqctx *c = *con_cls;
   if (!c) return;
   req *r = &c->r;
+  if (atomic_load(&c->deferred) == 2) {
+    /* the client left while its write was in the group commit: the write
+    ** stands, and the continuation still runs to free what it holds */
+    if (r->job.rc) r->err = r->job.err;
+    r->then(r, r->job.rc, r->job.arg);
+  }
   double dt = since(&c->t0);
   metrics_observe(s->app->metrics, c->route < 0 ? s->app->nroutes : (size_t)c->route,
                   c->queued ? r->status : 0, dt);
