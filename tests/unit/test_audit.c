@@ -17,6 +17,7 @@
 #include "platform/buf.h"
 #include "platform/db.h"
 #include "platform/migrate.h"
+#include "tmpdb.h"
 
 /* ------------------------------------------------------------- helpers */
 
@@ -203,14 +204,6 @@ typedef struct fixture {
   db *d;
 } fixture;
 
-static void remove_db_files(const char *path) {
-  const char *suffix[] = {"", "-wal", "-shm", "-journal"};
-  for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
-    char p[96];
-    snprintf(p, sizeof p, "%s%s", path, suffix[i]);
-    unlink(p);
-  }
-}
 
 static int setup_db(void **state) {
   fixture *f = calloc(1, sizeof *f);

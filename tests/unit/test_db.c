@@ -12,20 +12,13 @@
 #include <unistd.h>
 
 #include "platform/db.h"
+#include "tmpdb.h"
 
 typedef struct fixture {
   char path[64];
   db *d;
 } fixture;
 
-static void remove_db_files(const char *path) {
-  const char *suffix[] = {"", "-wal", "-shm", "-journal"};
-  for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
-    char p[96];
-    snprintf(p, sizeof p, "%s%s", path, suffix[i]);
-    unlink(p);
-  }
-}
 
 static int make_temp_path(char *path, size_t n) {
   snprintf(path, n, "/tmp/zhendi-test-db-XXXXXX");

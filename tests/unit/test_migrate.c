@@ -11,20 +11,13 @@
 #include <unistd.h>
 
 #include "platform/migrate.h"
+#include "tmpdb.h"
 
 typedef struct fixture {
   char path[64];
   db *d;
 } fixture;
 
-static void remove_db_files(const char *path) {
-  const char *suffix[] = {"", "-wal", "-shm", "-journal"};
-  for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
-    char p[96];
-    snprintf(p, sizeof p, "%s%s", path, suffix[i]);
-    unlink(p);
-  }
-}
 
 static int setup(void **state) {
   fixture *f = calloc(1, sizeof *f);

@@ -28,20 +28,13 @@
 #include "platform/db.h"
 #include "platform/migrate.h"
 #include "platform/resp.h"
+#include "tmpdb.h"
 
 typedef struct fixture {
   char path[64];
   db *d;
 } fixture;
 
-static void remove_db_files(const char *path) {
-  const char *suffix[] = {"", "-wal", "-shm", "-journal"};
-  for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
-    char p[96];
-    snprintf(p, sizeof p, "%s%s", path, suffix[i]);
-    unlink(p);
-  }
-}
 
 static int open_temp(fixture *f, int readers) {
   snprintf(f->path, sizeof f->path, "/tmp/zhendi-test-perf-XXXXXX");
