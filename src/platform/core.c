@@ -1,6 +1,9 @@
 /* core.c — see core.h. */
 #include "core.h"
 #include <stdio.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <string.h>
 #include "assets.h"
 #include "resp.h"
@@ -25,6 +28,16 @@ int core_metrics(req *r) {
              "# HELP zhendi_group_commit_largest The most writes one COMMIT has carried.\n"
              "# TYPE zhendi_group_commit_largest gauge\nzhendi_group_commit_largest %lld\n",
              (long long)g.jobs, (long long)g.batches, (long long)g.largest);
+#ifdef __GLIBC__
+  /* The C heap over all of glibc's arenas: what is allocated, and what is free
+  ** but still held by the process (a leak grows the first, fragmentation the second). */
+  struct mallinfo2 mi = mallinfo2();
+  buf_printf(&b,
+             "# HELP zhendi_heap_bytes The C heap: bytes allocated (in_use) and free but held (free).\n"
+             "# TYPE zhendi_heap_bytes gauge\nzhendi_heap_bytes{kind=\"in_use\"} %lld\n"
+             "zhendi_heap_bytes{kind=\"free\"} %lld\n",
+             (long long)(mi.uordblks + mi.hblkhd), (long long)mi.fordblks);
+#endif
   resp_text(r, 200, "text/plain; version=0.0.4; charset=utf-8", &b);
   return ZD_OK;
 }

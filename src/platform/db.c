@@ -12,6 +12,7 @@
 
 typedef struct cached {
   uint64_t hash;
+  const void *key; /* the caller's pointer when it was cached (usually a string literal) */
   const char *sql; /* owned copy */
   db_stmt *stmt;
 } cached;
@@ -228,14 +229,25 @@ void db_rollback(db_conn *c) {
 
 db_stmt *db_prepare(db_conn *c, const char *sql, zd_error *e) {
   read_begin(c);
-  uint64_t h = fnv(sql);
-  for (size_t i = 0; i < c->ncache; i++) {
-    if (c->cache[i].hash == h && strcmp(c->cache[i].sql, sql) == 0) {
-      db_stmt *s = c->cache[i].stmt;
-      if (!s->in_use) { s->in_use = 1; c->active++; return s; }
-      break; /* in use (nested query with the same text): make a one-off */
-    }
+  /* Most SQL is a string literal: the same pointer every time, found without
+  ** hashing its text. The text is still compared, as a reused buffer may hold
+  ** other SQL at the same address. */
+  size_t hit = c->ncache;
+  for (size_t i = 0; i < c->ncache; i++)
+    if (c->cache[i].key == (const void *)sql) { hit = i; break; }
+  uint64_t h = 0;
+  if (hit == c->ncache || strcmp(c->cache[hit].sql, sql) != 0) {
+    h = fnv(sql);
+    hit = c->ncache;
+    for (size_t i = 0; i < c->ncache; i++)
+      if (c->cache[i].hash == h && strcmp(c->cache[i].sql, sql) == 0) { hit = i; break; }
   }
+  if (hit < c->ncache) {
+    db_stmt *s = c->cache[hit].stmt;
+    if (!s->in_use) { s->in_use = 1; c->active++; return s; }
+    /* in use (nested query with the same text): make a one-off */
+  }
+  if (!h) h = fnv(sql);
   void *eh = c->owner->eng->prepare(c->h, sql, e);
   if (!eh) return NULL;
   c->active++;
@@ -253,6 +265,7 @@ db_stmt *db_prepare(db_conn *c, const char *sql, zd_error *e) {
     if (nc) c->cache = nc;
     if (nc && copy) {
       c->cache[c->ncache].hash = h;
+      c->cache[c->ncache].key = sql;
       c->cache[c->ncache].sql = copy;
       c->cache[c->ncache].stmt = s;
       c->ncache++;

@@ -16,22 +16,10 @@ struct group {
   group_stats stats;
 };
 
-/* Run a savepoint statement through the statement cache (parsed once). */
-static int sp(db_conn *w, const char *sql, zd_error *e) {
-  int rc = db_run(w, e, sql, "");
-  return rc < 0 ? rc : ZD_OK;
-}
-
-/* One job inside the open transaction, under its own savepoint. */
-static void run_one(db_conn *w, group_job *j) {
+static void job_reset(group_job *j) {
+  j->rc = 0;
   j->err.rc = 0;
   j->err.msg[0] = 0;
-  j->rc = sp(w, "SAVEPOINT zd_job", &j->err);
-  if (j->rc) return;
-  j->rc = j->run(w, j->arg, &j->err);
-  zd_error ignore;
-  if (j->rc) sp(w, "ROLLBACK TO SAVEPOINT zd_job", &ignore);
-  if (sp(w, "RELEASE SAVEPOINT zd_job", j->rc ? &ignore : &j->err) && !j->rc) j->rc = j->err.rc ? j->err.rc : ZD_EDB;
 }
 
 static void fail_all(group_job *list, const zd_error *e) {
@@ -43,16 +31,46 @@ static void fail_all(group_job *list, const zd_error *e) {
   }
 }
 
+/* Every job of the list in one transaction; ZD_OK once it has committed. A job
+** that fails rolls the whole transaction back (its rc says why). */
+static int run_together(db_conn *w, group_job *list, zd_error *e) {
+  int rc = db_begin(w, e);
+  if (rc) return rc;
+  for (group_job *j = list; j; j = j->next) {
+    job_reset(j);
+    j->rc = j->run(w, j->arg, &j->err);
+    if (j->rc) {
+      if (!j->err.rc) j->err.rc = j->rc;
+      db_rollback(w);
+      return j->rc;
+    }
+  }
+  return db_commit(w, e); /* rolls back by itself when it fails */
+}
+
+/* The common case costs one transaction and nothing per job. When a job fails,
+** the batch is rolled back and each job runs again in a transaction of its
+** own, so only the failing one fails. */
 static void run_batch(db *d, group_job *list) {
   db_conn *w = db_writer(d);
   zd_error e = {0, ""};
-  int rc = w ? db_begin(w, &e) : zd_fail(&e, ZD_EUNAVAIL, "no database writer");
-  if (!rc) {
-    for (group_job *j = list; j; j = j->next) run_one(w, j);
-    rc = db_commit(w, &e); /* rolls back by itself when it fails */
-    if (rc) fail_all(list, &e);
-  } else {
+  if (!w) {
+    zd_fail(&e, ZD_EUNAVAIL, "no database writer");
     fail_all(list, &e);
+  } else if (run_together(w, list, &e) != ZD_OK) {
+    int job_failed = 0;
+    for (group_job *j = list; j; j = j->next) job_failed |= j->rc != 0;
+    if (!job_failed || !list->next) {
+      fail_all(list, &e); /* BEGIN or COMMIT failed, or the only job did */
+    } else {
+      for (group_job *j = list, *next; j; j = next) {
+        next = j->next;
+        j->next = NULL; /* one at a time */
+        zd_error je = {0, ""};
+        if (run_together(w, j, &je) != ZD_OK && !j->rc) fail_all(j, &je);
+        j->next = next;
+      }
+    }
   }
   if (w) db_release(w);
   for (group_job *j = list, *next; j; j = next) {

@@ -4,12 +4,14 @@
 **
 ** A handler hands its write to the group thread with req_defer() (req.h) and
 ** returns ZD_DEFERRED; http.c suspends the connection. The group thread takes
-** every job queued behind the one it is running (up to GROUP_MAX), opens one
-** write transaction, runs each job under its own SAVEPOINT (a job that fails
-** is rolled back alone, the others stand), COMMITs once, and then resumes the
-** connections. Nothing is answered before its COMMIT: an acknowledged write is
-** as durable as one committed on its own. If the COMMIT itself fails, every
-** job of the batch fails with that error.
+** every job queued behind the one it is running (up to GROUP_MAX), runs them
+** all in one write transaction and COMMITs once, then resumes the connections.
+** If a job fails, that transaction is rolled back and each job runs again in a
+** transaction of its own, so a job that fails fails alone and the others stand.
+** A job's run() must therefore change nothing but the database: it may run
+** twice. Nothing is answered before its COMMIT: an acknowledged write is as
+** durable as one committed on its own. If the COMMIT itself fails, every job
+** of the batch fails with that error.
 **
 ** After group_close() (shutdown) jobs run at once on the caller's thread, one
 ** transaction each, so no connection is left suspended.
@@ -24,9 +26,10 @@
 typedef struct group group;
 
 typedef struct group_job {
-  /* runs on the writer inside the batch's transaction; returns ZD_OK or a ZD_E* code */
+  /* runs on the writer inside the batch's transaction; returns ZD_OK or a ZD_E* code;
+  ** may run a second time, after a rollback, so it changes only the database */
   int (*run)(db_conn *w, void *arg, zd_error *e);
-  /* called once the job's outcome is final (after COMMIT, or the rollback of the job or batch) */
+  /* called once the job's outcome is final (after its COMMIT, or its rollback) */
   void (*done)(struct group_job *j);
   void *arg;
   int rc;

@@ -291,6 +291,17 @@ static void cached_statement_is_reused_with_fresh_bindings(void **state) {
   assert_int_equal(v, 3);
   assert_int_equal(db_scalar_int(w, &e, &v, -1, sql, ""), ZD_OK);
   assert_int_equal(v, 0);
+  /* SQL built in one buffer: the same address holding other text is another statement */
+  char dyn[64];
+  snprintf(dyn, sizeof dyn, "SELECT count(*) FROM t WHERE s = 'odd'");
+  assert_int_equal(db_scalar_int(w, &e, &v, -1, dyn, ""), ZD_OK);
+  assert_int_equal(v, 3);
+  snprintf(dyn, sizeof dyn, "SELECT count(*) FROM t WHERE s = 'even'");
+  assert_int_equal(db_scalar_int(w, &e, &v, -1, dyn, ""), ZD_OK);
+  assert_int_equal(v, 2);
+  snprintf(dyn, sizeof dyn, "SELECT count(*) FROM t WHERE s = 'odd'");
+  assert_int_equal(db_scalar_int(w, &e, &v, -1, dyn, ""), ZD_OK);
+  assert_int_equal(v, 3);
   /* a statement abandoned after its first row is reset by db_done */
   db_stmt *s = db_query(w, &e, "SELECT id FROM t ORDER BY id", "");
   assert_int_equal(db_step(s, &e), DB_ROW);

@@ -105,7 +105,7 @@ static void wait_for(atomic_int *done, int n) {
 /* Ten jobs queued while the writer is busy: two batches (the first job is
 ** waiting for the writer, the nine behind it go together); the one that fails
 ** leaves nothing, the others are all there. */
-static void test_batch_and_savepoints(void **state) {
+static void test_batch_failing_job_alone(void **state) {
   fixture *f = *state;
   group *g = group_start(f->d);
   assert_non_null(g);
@@ -181,7 +181,7 @@ static void test_closed_runs_now(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_batch_and_savepoints, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_batch_failing_job_alone, setup, teardown),
       cmocka_unit_test_setup_teardown(test_commit_failure_fails_batch, setup, teardown),
       cmocka_unit_test_setup_teardown(test_closed_runs_now, setup, teardown),
   };

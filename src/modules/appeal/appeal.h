@@ -128,6 +128,17 @@ typedef struct appeal_new {
 
 int appeal_create(db_conn *w, const char *actor, long long entered_by, const appeal_new *in, char *number,
                   char *code, zd_error *e);
+/* appeal_create in two halves, so that a group commit's writer does only the
+** second: the check (the village on any connection, the input, a new tracking
+** code and its hash), then the insert (its number, the row, the timeline, the audit). */
+typedef struct appeal_ready {
+  long long org_id;
+  int kind, channel;
+  char code[10], code_hash[65];
+} appeal_ready;
+int appeal_check_new(db_conn *c, long long entered_by, const appeal_new *in, appeal_ready *out, zd_error *e);
+int appeal_insert_ready(db_conn *w, const char *actor, long long entered_by, const appeal_new *in,
+                        const appeal_ready *p, char *number, zd_error *e);
 int appeal_get(db_conn *c, const char *number, appeal *a, zd_error *e);
 int appeal_code_ok(db_conn *c, const char *number, const char *code);
 

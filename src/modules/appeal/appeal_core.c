@@ -56,19 +56,20 @@ typedef struct submission {
   json_t *j; /* holds in's strings */
   int offline;
   long long user_id, now;
-  char key[96], actor[96], number[24], code[10];
+  appeal_ready ready; /* checked by the request's thread, before the writer's turn */
+  char key[96], actor[96], number[24];
   int (*reply)(req *r, const char *number, const char *code);
 } submission;
 
 static int submission_run(db_conn *w, void *arg, zd_error *e) {
   submission *s = arg;
-  return appeal_create(w, s->actor, s->offline ? s->user_id : 0, &s->in, s->number, s->code, e);
+  return appeal_insert_ready(w, s->actor, s->offline ? s->user_id : 0, &s->in, &s->ready, s->number, e);
 }
 
 static int submission_then(req *r, int rc, void *arg) {
   submission *s = arg;
   if (rc && !s->offline) rl_give_back(r->app->limits, s->key, s->now, 3600); /* refused input does not count */
-  if (!rc) rc = s->reply(r, s->number, s->code);
+  if (!rc) rc = s->reply(r, s->number, s->ready.code);
   json_decref(s->j);
   free(s);
   return rc;
@@ -88,6 +89,11 @@ int appeal_submit_grouped(req *r, json_t *j, const appeal_new *in, int offline,
   s->now = (long long)time(NULL);
   s->reply = reply;
   int rc = submit_check(r, in, offline, s->now, s->key, s->actor);
+  if (!rc) {
+    /* everything but the insert happens here, so the one writer only writes */
+    rc = appeal_check_new(req_db(r), offline ? r->user_id : 0, in, &s->ready, &r->err);
+    if (rc && !offline) rl_give_back(r->app->limits, s->key, s->now, 3600); /* refused input does not count */
+  }
   if (rc) {
     json_decref(j);
     free(s);

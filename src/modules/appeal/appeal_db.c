@@ -203,10 +203,9 @@ static int day_count(db_conn *w, const char *day, long long *out, zd_error *e) {
   return ZD_OK;
 }
 
-int appeal_create(db_conn *w, const char *actor, long long entered_by, const appeal_new *in, char *number, char *code,
-                  zd_error *e) {
+int appeal_check_new(db_conn *c, long long entered_by, const appeal_new *in, appeal_ready *out, zd_error *e) {
   org v;
-  int rc = org_by_code(w, in->village, &v, e);
+  int rc = org_by_code(c, in->village, &v, e);
   if (rc == ZD_OK && v.kind != ORG_VILLAGE && v.kind != ORG_COMMUNITY) rc = ZD_ENOTFOUND;
   if (rc == ZD_ENOTFOUND) return zd_fail(e, ZD_EINVAL, "No village with the code '%s'.", in->village ? in->village : "");
   if (rc) return rc;
@@ -230,6 +229,28 @@ int appeal_create(db_conn *w, const char *actor, long long entered_by, const app
       if (!((*p >= '0' && *p <= '9') || *p == '-' || *p == '+' || *p == ' '))
         return zd_fail(e, ZD_EINVAL, "The phone number may hold only digits, spaces, '+' and '-'.");
   }
+  out->org_id = v.id;
+  out->kind = kind;
+  out->channel = channel;
+  char norm[9];
+  appeal_new_code(out->code);
+  appeal_code_normalise(out->code, norm);
+  ident_token_hash(norm, out->code_hash);
+  return ZD_OK;
+}
+
+int appeal_create(db_conn *w, const char *actor, long long entered_by, const appeal_new *in, char *number, char *code,
+                  zd_error *e) {
+  appeal_ready p;
+  int rc = appeal_check_new(w, entered_by, in, &p, e);
+  if (rc) return rc;
+  memcpy(code, p.code, sizeof p.code);
+  return appeal_insert_ready(w, actor, entered_by, in, &p, number, e);
+}
+
+int appeal_insert_ready(db_conn *w, const char *actor, long long entered_by, const appeal_new *in,
+                        const appeal_ready *p, char *number, zd_error *e) {
+  int rc, kind = p->kind, channel = p->channel;
   long long now = in->at ? in->at : (long long)time(NULL);
   time_t t = (time_t)now;
   struct tm tm;
@@ -241,16 +262,12 @@ int appeal_create(db_conn *w, const char *actor, long long entered_by, const app
   if (rc) return rc;
   if (today >= 999999) return zd_fail(e, ZD_EUNAVAIL, "Too many cases today.");
   snprintf(number, 24, "%.6s-%04d", day, (int)(today + 1));
-  char norm[9], h[65];
-  appeal_new_code(code);
-  appeal_code_normalise(code, norm);
-  ident_token_hash(norm, h);
   appeal_state st = entered_by ? AS_REGISTERED : AS_RECEIVED;
   db_stmt *s = db_query(w, e,
                         "INSERT INTO appeal(number, code_hash, org_id, kind, channel, entered_by, content, place, "
                         "raiser_name, raiser_phone, photo, state, created_at, updated_at) "
                         "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                        "ssisszssssssii", number, h, v.id, appeal_kind_key((appeal_kind)kind),
+                        "ssisszssssssii", number, p->code_hash, p->org_id, appeal_kind_key((appeal_kind)kind),
                         appeal_channel_key((appeal_channel)channel), entered_by, in->content, in->place ? in->place : "",
                         in->name ? in->name : "", in->phone ? in->phone : "", in->photo ? in->photo : "",
                         appeal_state_key(st), now, now);
@@ -268,7 +285,7 @@ int appeal_create(db_conn *w, const char *actor, long long entered_by, const app
   /* the audit keeps the fact and the classification; contact details stay in the case row */
   buf_printf(&after, "{\"kind\":\"%j\",\"channel\":\"%j\",\"state\":\"%j\"}", appeal_kind_key((appeal_kind)kind),
              appeal_channel_key((appeal_channel)channel), appeal_state_key(st));
-  rc = audit_append(w, actor, "appeal.create", obj, v.id, "", buf_str(&after), e);
+  rc = audit_append(w, actor, "appeal.create", obj, p->org_id, "", buf_str(&after), e);
   buf_free(&after);
   return rc;
 }

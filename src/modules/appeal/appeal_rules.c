@@ -181,13 +181,24 @@ int appeal_overdue(appeal_state s, long long deadline, long long now) {
 /* No 0/O, 1/I/L: easy to read aloud and to copy from paper. */
 static const char alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 
+/* Eight characters, each uniform over the alphabet: random bytes below 248
+** (8 × 31) taken modulo 31, the rest dropped. One call to the system's random
+** source for the whole code instead of one per character. */
 void appeal_new_code(char out[10]) {
-  for (int i = 0, j = 0; i < 9; i++) {
+  const unsigned n = sizeof alphabet - 1, limit = 256 / n * n;
+  unsigned char raw[16];
+  size_t used = sizeof raw;
+  for (int i = 0; i < 9; i++) {
     if (i == 4) { out[i] = '-'; continue; }
-    out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
-    j++;
+    unsigned char b;
+    do {
+      if (used == sizeof raw) { randombytes_buf(raw, sizeof raw); used = 0; }
+      b = raw[used++];
+    } while (b >= limit);
+    out[i] = alphabet[b % n];
   }
   out[9] = 0;
+  sodium_memzero(raw, sizeof raw);
 }
 
 int appeal_code_normalise(const char *in, char out[9]) {
