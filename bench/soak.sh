@@ -46,12 +46,18 @@ timeout $((SECS + 60)) wrk -t2 -c"$CONNS" -d"${SECS}s" --timeout 5s -s bench/wrk
 WRK_PID=$!
 BENCH_PIDS+=("$WRK_PID")
 : >"$WORK/rss.csv"
+: >"$WORK/parts.csv"
 t=0
 while kill -0 "$WRK_PID" 2>/dev/null; do
   sleep 10
   t=$((t + 10))
   echo "$t $(rss_kb "$SRV_PID" VmRSS)" >>"$WORK/rss.csv"
-  ((t % 60 == 0)) && echo "  ${t}s RSS $(mb "$(rss_kb "$SRV_PID" VmRSS)") MB"
+  # what the RSS is made of: the C heap in use, and SQLite's page lines ever used (resident)
+  m="$(curl -s --max-time 5 "$BASE/metrics" || true)"
+  heap="$(awk '/^zhendi_heap_bytes\{kind="in_use"\}/ { printf "%.1f", $2 / 1048576 }' <<<"$m")"
+  lines="$(awk '/^zhendi_sqlite_page_lines_bytes\{kind="touched"\}/ { printf "%.1f", $2 / 1048576 }' <<<"$m")"
+  echo "$t ${heap:-?} ${lines:-?}" >>"$WORK/parts.csv"
+  ((t % 60 == 0)) && echo "  ${t}s RSS $(mb "$(rss_kb "$SRV_PID" VmRSS)") MB (heap in use ${heap:-?} MB, page lines ${lines:-?} MB)"
 done
 wait "$WRK_PID" || true
 r="$(grep '^RESULT' "$WORK/wrk.out" || echo 'RESULT requests=0 errors=1')"
@@ -65,11 +71,13 @@ errors="$(field "$r" errors)"
 verdict="PASS"
 [[ "$errors" == "0" && "$flat" == "met" && "$alive" == "yes" && "$audit" == "audit chain intact"* ]] || verdict="FAIL"
 samples="$(awk '{ printf "%s%s:%.0f", (NR > 1 ? " " : ""), $1, $2 / 1024 }' "$WORK/rss.csv")"
+parts="$(awk '$1 % 60 == 0 { printf "%s%s:%s/%s", (n++ ? " " : ""), $1, $2, $3 }' "$WORK/parts.csv" 2>/dev/null)"
 line="$STAMP soak ${SECS}s c=$CONNS rev=$(git rev-parse --short HEAD 2>/dev/null || echo '?') requests=$(field "$r" requests) rps=$(field "$r" rps) p50_ms=$(field "$r" p50_ms) p99_ms=$(field "$r" p99_ms) max_ms=$(field "$r" max_ms) errors=$errors (connect=$(field "$r" connect) read=$(field "$r" read) write=$(field "$r" write) status=$(field "$r" status) timeout=$(field "$r" timeout)) rss_idle_mb=$(mb "$IDLE_KB") rss_after_warmup_mb=$(mb "$warm_kb") rss_max_after_warmup_mb=$(mb "$max_kb") rss_end_mb=$(mb "$end_kb") growth=${growth}% flat<=10%:$flat server_alive=$alive audit=\"$audit\" $verdict"
 {
   echo ""
   echo "# $(machine_line); other work may have been running"
   echo "$line"
   echo "# RSS samples (s:MB): $samples"
+  echo "# heap in use / SQLite page lines ever used (s:MB/MB): $parts"
 } | tee -a "$RESULTS"
 [[ "$verdict" == "PASS" ]]

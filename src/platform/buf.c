@@ -80,16 +80,18 @@ void buf_html(buf *b, const char *s) {
 void buf_url(buf *b, const char *s) {
   static const char hex[] = "0123456789ABCDEF";
   if (!s) return;
+  const char *run = s; /* unreserved bytes are appended a run at a time */
   for (; *s; s++) {
     unsigned char c = (unsigned char)*s;
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-        c == '-' || c == '_' || c == '.' || c == '~') {
-      buf_putc(b, (char)c);
-    } else {
-      char e[3] = {'%', hex[c >> 4], hex[c & 15]};
-      buf_append(b, e, 3);
-    }
+        c == '-' || c == '_' || c == '.' || c == '~')
+      continue;
+    if (s > run) buf_append(b, run, (size_t)(s - run));
+    char e[3] = {'%', hex[c >> 4], hex[c & 15]};
+    buf_append(b, e, 3);
+    run = s + 1;
   }
+  if (s > run) buf_append(b, run, (size_t)(s - run));
 }
 
 void buf_jsonstr(buf *b, const char *s) {

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "assets.h"
 #include "resp.h"
+#include "sqlite_mem.h"
 
 int core_healthz(req *r) {
   long long one = 0;
@@ -38,6 +39,14 @@ int core_metrics(req *r) {
              "zhendi_heap_bytes{kind=\"free\"} %lld\n",
              (long long)(mi.uordblks + mi.hblkhd), (long long)mi.fordblks);
 #endif
+  sqlite_mem_stats pm = sqlite_mem_get_stats();
+  buf_printf(&b,
+             "# HELP zhendi_sqlite_page_lines_bytes SQLite's page-cache region: reserved, ever used (resident), used now.\n"
+             "# TYPE zhendi_sqlite_page_lines_bytes gauge\n"
+             "zhendi_sqlite_page_lines_bytes{kind=\"reserved\"} %lld\n"
+             "zhendi_sqlite_page_lines_bytes{kind=\"touched\"} %lld\n"
+             "zhendi_sqlite_page_lines_bytes{kind=\"in_use\"} %lld\n",
+             (long long)pm.reserved, (long long)pm.touched, (long long)pm.in_use);
   resp_text(r, 200, "text/plain; version=0.0.4; charset=utf-8", &b);
   return ZD_OK;
 }

@@ -7,12 +7,20 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include "sqlite_mem.h"
 
-/* SQLite keeps allocation statistics behind one global mutex that every
-** connection takes on every allocation; the worker threads then queue on it
-** (bench: futex waits in sqlite3Malloc). Nothing here reads the statistics. */
+/* Process-wide settings, made once before the first connection:
+** - SQLite keeps allocation statistics behind one global mutex that every
+**   connection takes on every allocation; the worker threads then queued on it
+**   (bench: futex waits in sqlite3Malloc). Nothing here reads the statistics.
+** - The page caches take their lines from a region of their own (sqlite_mem.h),
+**   sized for the readers' 32 MiB and the writer's 2 MiB below, with their
+**   headers. */
 static pthread_once_t configured = PTHREAD_ONCE_INIT;
-static void configure(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+static void configure(void) {
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  sqlite_mem_install((size_t)40 << 20, 4096);
+}
 
 /* Page cache of a reader, KiB: the readers share 32 MiB (at least 2 MiB each,
 ** SQLite's default), so a county's hot pages stay in memory instead of being
