@@ -130,3 +130,18 @@ int local_path_valid(const char *s) {
     if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f || *s == '\\') return 0;
   return 1;
 }
+
+/* Days to year/month/day: H. Hinnant's civil_from_days, on 400-year eras. */
+void civil_date(long long t, char out[11]) {
+  long long days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+  long long z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+  long long doe = z - era * 146097;                                  /* [0, 146096] */
+  long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
+  long long y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  long long mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+  if (m <= 2) y++;
+  if (y < 0 || y > 9999) { out[0] = 0; return; }
+  out[0] = (char)('0' + y / 1000); out[1] = (char)('0' + y / 100 % 10); out[2] = (char)('0' + y / 10 % 10);
+  out[3] = (char)('0' + y % 10); out[4] = '-'; out[5] = (char)('0' + m / 10); out[6] = (char)('0' + m % 10);
+  out[7] = '-'; out[8] = (char)('0' + d / 10); out[9] = (char)('0' + d % 10); out[10] = 0;
+}

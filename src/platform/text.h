@@ -35,6 +35,11 @@ void kvlist_free(kvlist *list);
 int kvlist_add(kvlist *list, const char *key, const char *val);
 const char *kvlist_get(const kvlist *list, const char *key);
 
+/* "YYYY-MM-DD" of t seconds after 1970-01-01 00:00 UTC, as the proleptic
+** Gregorian calendar counts it (what gmtime_r gives, without its lock). Add
+** the UTC offset first for a local date. Years outside 0..9999 give "". */
+void civil_date(long long t, char out[11]);
+
 /* An organisation code: 1..32 chars of [a-z0-9-], starting with a letter. */
 int code_valid(const char *s);
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "platform/text.h"
 
@@ -401,6 +402,36 @@ static void local_path_valid_edges(void **state) {
   assert_false(local_path_valid("/x\x01"));
 }
 
+/* civil_date gives what gmtime_r gives, from year 0 to 9999, on both sides of
+** 1970 and on leap days (2000 is one, 1900 and 2100 are not). */
+static void civil_date_matches_gmtime(void **state) {
+  (void)state;
+  struct { long long t; const char *want; } fixed[] = {
+    {0, "1970-01-01"}, {-1, "1969-12-31"}, {86399, "1970-01-01"}, {86400, "1970-01-02"},
+    {951782400, "2000-02-29"}, {951868800, "2000-03-01"}, {-2203891200LL, "1900-03-01"},
+    {4107456000LL, "2100-02-28"}, {4107542400LL, "2100-03-01"}, {1795536000LL, "2026-11-24"},
+    {-62167219200LL, "0000-01-01"}, {253402300799LL, "9999-12-31"},
+  };
+  char out[11];
+  for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+    civil_date(fixed[i].t, out);
+    assert_string_equal(out, fixed[i].want);
+  }
+  for (long long t = -62167219200LL; t < 253402300800LL; t += 7777777) { /* about every 90 days, drifting through the day */
+    time_t tt = (time_t)t;
+    struct tm tm;
+    char want[32];
+    assert_non_null(gmtime_r(&tt, &tm));
+    snprintf(want, sizeof want, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    civil_date(t, out);
+    if (strcmp(out, want) != 0) fail_msg("t=%lld: %s, gmtime_r says %s", t, out, want);
+  }
+  civil_date(-62167219201LL, out); /* the day before year 0 */
+  assert_string_equal(out, "");
+  civil_date(253402300800LL, out); /* year 10000 */
+  assert_string_equal(out, "");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(utf8_accepts_well_formed_text),
@@ -425,6 +456,7 @@ int main(void) {
     cmocka_unit_test(kvlist_add_copies_and_null_value_is_empty),
     cmocka_unit_test(code_valid_edges),
     cmocka_unit_test(local_path_valid_edges),
+    cmocka_unit_test(civil_date_matches_gmtime),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
