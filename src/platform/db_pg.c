@@ -17,6 +17,7 @@ typedef struct pgconn {
   PGconn *c;
   unsigned gen;     /* bumped at every (re)connect */
   unsigned next_id; /* statement names s1, s2, ... */
+  int readonly;     /* a reader: its statements may be sent again */
 } pgconn;
 
 typedef struct pgstmt {
@@ -28,6 +29,7 @@ typedef struct pgstmt {
   unsigned gen;     /* generation it was prepared in (0: not yet) */
   PGresult *res;
   int row, nrows;
+  int resent;       /* this execution is the second attempt (pg_step) */
 } pgstmt;
 
 static int conn_fault(pgconn *pc, zd_error *e, const char *what) {
@@ -71,6 +73,7 @@ static void *pg_connect(const char *url, int writer, const db_options *opt, zd_e
                                : "SET client_min_messages = warning; SET TIME ZONE 'UTC'; "
                                  "SET default_transaction_read_only = on"));
   pc->gen = 1;
+  pc->readonly = !writer;
   return pc;
 }
 
@@ -80,13 +83,25 @@ static void pg_disconnect(void *h) {
   free(pc);
 }
 
+/* libpq learns that the server went away (a restart, a failover) only when it
+** next sends something, so the first statement after an outage fails. BEGIN,
+** and anything on a read-only connection, is sent once more on a fresh
+** connection: nothing can have been done. Other statements are not: a write
+** or a COMMIT may have reached the server before the connection broke. */
+static int resend(pgconn *pc, int safe, int rc) {
+  return safe && rc == ZD_EUNAVAIL && PQstatus(pc->c) != CONNECTION_OK;
+}
+
 static int pg_exec(void *h, const char *sql, zd_error *e) {
   pgconn *pc = h;
-  if (ensure(pc, e)) return e ? e->rc : ZD_EUNAVAIL;
-  PGresult *res = PQexec(pc->c, sql);
-  int rc = map_result(pc, res, e);
-  PQclear(res);
-  return rc;
+  int safe = pc->readonly || strncmp(sql, "BEGIN", 5) == 0, rc;
+  for (int attempt = 0;; attempt++) {
+    if (ensure(pc, e)) return e ? e->rc : ZD_EUNAVAIL;
+    PGresult *res = PQexec(pc->c, sql);
+    rc = map_result(pc, res, e);
+    PQclear(res);
+    if (attempt > 0 || !resend(pc, safe, rc)) return rc;
+  }
 }
 
 /* "a = ? AND b = '?'" -> "a = $1 AND b = '?'" (placeholders outside quotes only). */
@@ -181,7 +196,17 @@ static int pg_step(void *h, zd_error *e) {
     }
     st->res = PQexecPrepared(pc->c, st->name, st->nparams, (const char *const *)st->params, NULL, NULL, 0);
     int rc = map_result(pc, st->res, e);
-    if (rc) { PQclear(st->res); st->res = NULL; return rc; }
+    if (rc) {
+      PQclear(st->res);
+      st->res = NULL;
+      if (resend(pc, pc->readonly, rc) && !st->resent) { /* once, prepared again on the new connection */
+        st->resent = 1;
+        rc = pg_step(h, e);
+        st->resent = 0;
+        return rc;
+      }
+      return rc;
+    }
     st->nrows = PQntuples(st->res);
     st->row = -1;
   }
