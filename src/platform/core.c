@@ -29,7 +29,7 @@ int core_metrics(req *r) {
              "# HELP zhendi_group_commit_largest The most writes one COMMIT has carried.\n"
              "# TYPE zhendi_group_commit_largest gauge\nzhendi_group_commit_largest %lld\n",
              (long long)g.jobs, (long long)g.batches, (long long)g.largest);
-#ifdef __GLIBC__
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__) /* under ASan glibc's malloc is not the one used */
   /* The C heap over all of glibc's arenas: what is allocated, and what is free
   ** but still held by the process (a leak grows the first, fragmentation the second). */
   struct mallinfo2 mi = mallinfo2();
